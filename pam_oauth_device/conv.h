@@ -1,0 +1,12 @@
+/* The PAM conversation: instructions and the Enter prompt in ONE call
+ * (sshd shows info text only together with a prompt). */
+#ifndef POD_CONV_H
+#define POD_CONV_H
+
+#include <security/pam_modules.h>
+
+/* PAM_SUCCESS once the person answered; PAM_CONV_ERR when the
+ * conversation failed (the client is gone); PAM_BUF_ERR. */
+int pod_conv_show(pam_handle_t *pamh, const char *info, const char *prompt);
+
+#endif

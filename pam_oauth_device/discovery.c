@@ -1,0 +1,145 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "discovery.h"
+#include "json.h"
+#include "log.h"
+
+#define WELL_KNOWN "/.well-known/openid-configuration"
+#define MAX_URL 2048
+
+int pod_is_https_url(const char *url)
+{
+    const char *host, *p;
+
+    if (url == NULL || strncmp(url, "https://", 8) != 0 || strlen(url) > MAX_URL)
+        return 0;
+    host = url + 8;
+    if (*host == '\0' || *host == '/' || *host == ':' || *host == '?')
+        return 0;
+    for (p = url; *p != '\0'; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '#' ||
+            *p == '\\') /* browsers read '\' as '/': a misleading host */
+            return 0;
+    /* No userinfo: "https://evil@host" reads as another host to a person. */
+    for (p = host; *p != '\0' && *p != '/' && *p != '?'; p++)
+        if (*p == '@')
+            return 0;
+    return 1;
+}
+
+void pod_endpoints_free(struct pod_endpoints *e)
+{
+    free(e->issuer);
+    free(e->device_authorization_endpoint);
+    free(e->token_endpoint);
+    free(e->jwks_uri);
+    free(e->userinfo_endpoint);
+    memset(e, 0, sizeof(*e));
+}
+
+/* A required (or, with required 0, optional) https endpoint. */
+static int take_url(const cJSON *doc, const char *key, int required,
+                    char **out, const char **err)
+{
+    const char *v = pod_json_string(doc, key);
+
+    if (v == NULL) {
+        if (pod_json_get(doc, key) != NULL || required) {
+            *err = pod_json_get(doc, key) != NULL ? "discovery endpoint is not a string"
+                                                  : "discovery lacks a required endpoint";
+            return -1;
+        }
+        return 0;
+    }
+    if (!pod_is_https_url(v)) {
+        *err = "discovery endpoint is not an https URL";
+        return -1;
+    }
+    *out = strdup(v);
+    if (*out == NULL) {
+        *err = "out of memory";
+        return -1;
+    }
+    return 0;
+}
+
+int pod_discovery_parse(const char *text, size_t len, const char *expected_issuer,
+                        struct pod_endpoints *out, const char **err)
+{
+    cJSON *doc;
+    const char *iss;
+    int rc = -1;
+
+    memset(out, 0, sizeof(*out));
+    doc = pod_json_parse(text, len, err);
+    if (doc == NULL)
+        return -1;
+    if (!cJSON_IsObject(doc)) {
+        *err = "discovery document is not a JSON object";
+        goto out;
+    }
+    iss = pod_json_string(doc, "issuer");
+    /* OIDC Discovery 4.3: exactly the issuer we asked, byte for byte. */
+    if (iss == NULL || strcmp(iss, expected_issuer) != 0) {
+        *err = "discovery issuer differs from the configured issuer";
+        goto out;
+    }
+    out->issuer = strdup(iss);
+    if (out->issuer == NULL) {
+        *err = "out of memory";
+        goto out;
+    }
+    if (take_url(doc, "device_authorization_endpoint", 1,
+                 &out->device_authorization_endpoint, err) != 0 ||
+        take_url(doc, "token_endpoint", 1, &out->token_endpoint, err) != 0 ||
+        take_url(doc, "jwks_uri", 1, &out->jwks_uri, err) != 0 ||
+        take_url(doc, "userinfo_endpoint", 0, &out->userinfo_endpoint, err) != 0)
+        goto out;
+    rc = 0;
+out:
+    cJSON_Delete(doc);
+    if (rc != 0)
+        pod_endpoints_free(out);
+    return rc;
+}
+
+int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
+                        const char *issuer, struct pod_endpoints *out)
+{
+    struct pod_http_resp resp = { 0 };
+    struct pod_buf url;
+    size_t n = strlen(issuer);
+    const char *err = NULL;
+    int rc;
+
+    /* Discovery 4: drop one trailing '/' before appending the path. */
+    if (n > 0 && issuer[n - 1] == '/')
+        n--;
+    pod_buf_init(&url, MAX_URL + sizeof(WELL_KNOWN));
+    if (pod_buf_append(&url, issuer, n) != 0 ||
+        pod_buf_append(&url, WELL_KNOWN, strlen(WELL_KNOWN)) != 0) {
+        pod_buf_wipe(&url);
+        return PAM_BUF_ERR;
+    }
+    rc = pod_http_get(http, url.data, NULL, &resp);
+    if (rc != PAM_SUCCESS)
+        goto out;
+    rc = PAM_AUTHINFO_UNAVAIL;
+    if (resp.status != 200) {
+        pod_log(pamh, LOG_ERR, "discovery %s answered HTTP %ld", url.data, resp.status);
+        goto out;
+    }
+    if (pod_discovery_parse(resp.body.data, resp.body.len, issuer, out, &err) != 0) {
+        pod_log(pamh, LOG_ERR, "discovery %s: %s", url.data, err);
+        goto out;
+    }
+    rc = PAM_SUCCESS;
+out:
+    pod_http_resp_wipe(&resp);
+    pod_buf_wipe(&url);
+    return rc;
+}

@@ -1,0 +1,32 @@
+/* OpenID Connect discovery: the endpoints of the configured issuer. */
+#ifndef POD_DISCOVERY_H
+#define POD_DISCOVERY_H
+
+#include <stddef.h>
+#include <security/pam_modules.h>
+#include "http.h"
+
+struct pod_endpoints {
+    char *issuer;
+    char *device_authorization_endpoint;
+    char *token_endpoint;
+    char *jwks_uri;
+    char *userinfo_endpoint; /* optional */
+};
+
+/* Pure: parse a discovery document and check it belongs to
+ * expected_issuer, with https endpoints.  0, or -1 with *err set. */
+int pod_discovery_parse(const char *text, size_t len,
+                        const char *expected_issuer,
+                        struct pod_endpoints *out, const char **err);
+
+/* Fetch issuer/.well-known/openid-configuration.  PAM code. */
+int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
+                        const char *issuer, struct pod_endpoints *out);
+
+void pod_endpoints_free(struct pod_endpoints *e);
+
+/* True for an absolute https URL with a host and no fragment. */
+int pod_is_https_url(const char *url);
+
+#endif

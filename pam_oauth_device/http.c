@@ -1,0 +1,283 @@
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <curl/curl.h>
+
+#include "clock.h"
+#include "http.h"
+#include "log.h"
+
+/* No single request may take longer than this, whatever the deadline. */
+#define REQUEST_MAX_MS 30000
+#define CONNECT_MAX_MS 10000
+
+struct pod_http {
+    pam_handle_t *pamh;
+    const struct pod_options *opts;
+    CURL *curl;
+    int64_t deadline_ms;
+    char *basic_user;   /* form-urlencoded client_id, with a secret only */
+    char *basic_secret; /* form-urlencoded client_secret: wiped */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+static int global_init_done;
+
+/* Initialise libcurl once per process.  Never cleaned up: libpam may
+ * dlclose us while others still use libcurl (we link with -z nodelete). */
+static int http_global_init(pam_handle_t *pamh)
+{
+    if (global_init_done)
+        return 0;
+    if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE))
+        pod_log(pamh, LOG_WARNING, "libcurl is not built thread-safe; "
+                "initialising it anyway");
+    /* TLS key logging is read from the environment at init, which under
+     * sudo belongs to the unprivileged caller: never let it export keys. */
+    if (getenv("SSLKEYLOGFILE") != NULL) {
+        pod_log(pamh, LOG_WARNING, "ignoring SSLKEYLOGFILE from the environment");
+        unsetenv("SSLKEYLOGFILE");
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        pod_log(pamh, LOG_ERR, "cannot initialise libcurl");
+        return -1;
+    }
+    global_init_done = 1;
+    return 0;
+}
+
+static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+    struct pod_buf *body = userdata;
+    size_t n = size * nmemb;
+
+    /* Returning less than n aborts the transfer: the cap is enforced here,
+     * whatever Content-Length said. */
+    if (pod_buf_append(body, ptr, n) != 0)
+        return 0;
+    return n;
+}
+
+struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts)
+{
+    struct pod_http *h = NULL;
+    CURL *c;
+    int ok = 1;
+
+    if (http_global_init(pamh) != 0)
+        return NULL;
+    h = calloc(1, sizeof(*h));
+    if (h == NULL)
+        return NULL;
+    h->pamh = pamh;
+    h->opts = opts;
+    h->deadline_ms = INT64_MAX;
+    h->curl = c = curl_easy_init();
+    if (c == NULL) {
+        free(h);
+        return NULL;
+    }
+    ok &= curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https") == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https") == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+                           (curl_off_t)POD_HTTP_MAX_BODY) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) == CURLE_OK;
+    /* An empty proxy disables the *_proxy variables of the caller. */
+    ok &= curl_easy_setopt(c, CURLOPT_PROXY, opts->proxy ? opts->proxy : "") == CURLE_OK;
+    if (opts->ca_file != NULL) {
+        /* Trust only the configured anchors, not the system store too. */
+        ok &= curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file) == CURLE_OK;
+        ok &= curl_easy_setopt(c, CURLOPT_CAPATH, NULL) == CURLE_OK;
+    }
+    if (opts->client_secret != NULL) {
+        /* RFC 6749 2.3.1: form-urlencode both before Basic encoding. */
+        h->basic_user = curl_easy_escape(c, opts->client_id, 0);
+        h->basic_secret = curl_easy_escape(c, opts->client_secret, 0);
+        ok &= h->basic_user != NULL && h->basic_secret != NULL;
+    }
+    if (!ok) {
+        pod_log(pamh, LOG_ERR, "cannot set up libcurl (is it older than 7.85?)");
+        pod_http_free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void pod_http_free(struct pod_http *h)
+{
+    if (h == NULL)
+        return;
+    if (h->curl != NULL)
+        curl_easy_cleanup(h->curl);
+    curl_free(h->basic_user);
+    if (h->basic_secret != NULL) {
+        explicit_bzero(h->basic_secret, strlen(h->basic_secret));
+        curl_free(h->basic_secret);
+    }
+    free(h);
+}
+
+void pod_http_set_deadline(struct pod_http *h, int64_t deadline_ms)
+{
+    h->deadline_ms = deadline_ms;
+}
+
+void pod_http_resp_wipe(struct pod_http_resp *r)
+{
+    pod_buf_wipe(&r->body);
+    r->status = 0;
+}
+
+int pod_form_add(struct pod_buf *form, const char *key, const char *value)
+{
+    char *k = curl_easy_escape(NULL, key, 0);
+    char *v = curl_easy_escape(NULL, value, 0);
+    int rc = -1;
+
+    if (k != NULL && v != NULL &&
+        (form->len == 0 || pod_buf_append(form, "&", 1) == 0) &&
+        pod_buf_append(form, k, strlen(k)) == 0 &&
+        pod_buf_append(form, "=", 1) == 0 &&
+        pod_buf_append(form, v, strlen(v)) == 0)
+        rc = 0;
+    curl_free(k);
+    if (v != NULL) {
+        explicit_bzero(v, strlen(v));
+        curl_free(v);
+    }
+    return rc;
+}
+
+/* One transfer with SIGPIPE blocked (a peer closing the socket must not
+ * kill sshd or sudo); a SIGPIPE we caused is consumed afterwards. */
+static CURLcode perform(CURL *c)
+{
+    sigset_t pipe_set, old, pending;
+    int was_pending;
+    CURLcode res;
+
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigpending(&pending);
+    was_pending = sigismember(&pending, SIGPIPE) == 1;
+    pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+    res = curl_easy_perform(c);
+    sigpending(&pending);
+    if (!was_pending && sigismember(&pending, SIGPIPE) == 1) {
+        const struct timespec zero = { 0, 0 };
+        sigtimedwait(&pipe_set, NULL, &zero);
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    return res;
+}
+
+static int request(struct pod_http *h, const char *url, const char *bearer,
+                   const char *form, struct pod_http_resp *out)
+{
+    struct curl_slist *headers = NULL;
+    int64_t left = h->deadline_ms - pod_monotonic_ms();
+    CURL *c = h->curl;
+    CURLcode res;
+    int rc = PAM_AUTHINFO_UNAVAIL;
+    int ok = 1;
+
+    pod_buf_init(&out->body, POD_HTTP_MAX_BODY);
+    out->status = 0;
+    if (left <= 0) {
+        pod_log(h->pamh, LOG_ERR, "time is up before contacting %s", url);
+        return rc;
+    }
+    headers = curl_slist_append(headers, "Accept: application/json");
+    if (headers == NULL)
+        return PAM_BUF_ERR;
+    h->errbuf[0] = '\0';
+    ok &= curl_easy_setopt(c, CURLOPT_URL, url) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_WRITEDATA, &out->body) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_TIMEOUT_MS,
+                           (long)(left < REQUEST_MAX_MS ? left : REQUEST_MAX_MS)) == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                           (long)(left < CONNECT_MAX_MS ? left : CONNECT_MAX_MS)) == CURLE_OK;
+    if (form != NULL) {
+        ok &= curl_easy_setopt(c, CURLOPT_POSTFIELDS, form) == CURLE_OK;
+        /* Client credentials go only to the endpoints we POST to. */
+        ok &= curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC) == CURLE_OK;
+        ok &= curl_easy_setopt(c, CURLOPT_USERNAME, h->basic_user) == CURLE_OK;
+        ok &= curl_easy_setopt(c, CURLOPT_PASSWORD, h->basic_secret) == CURLE_OK;
+    } else {
+        ok &= curl_easy_setopt(c, CURLOPT_HTTPGET, 1L) == CURLE_OK;
+        ok &= curl_easy_setopt(c, CURLOPT_HTTPAUTH,
+                               bearer ? CURLAUTH_BEARER : CURLAUTH_BASIC) == CURLE_OK;
+        ok &= curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, bearer) == CURLE_OK;
+    }
+    if (!ok) {
+        rc = PAM_BUF_ERR;
+        goto out;
+    }
+    if (h->opts->debug)
+        pod_log(h->pamh, LOG_DEBUG, "%s %s", form ? "POST" : "GET", url);
+    res = perform(c);
+    if (res == CURLE_WRITE_ERROR || res == CURLE_FILESIZE_EXCEEDED) {
+        pod_log(h->pamh, LOG_ERR, "answer from %s is larger than %d bytes",
+                url, POD_HTTP_MAX_BODY);
+        goto out;
+    }
+    if (res != CURLE_OK) {
+        pod_log(h->pamh, LOG_ERR, "cannot reach %s: %s", url,
+                h->errbuf[0] ? h->errbuf : curl_easy_strerror(res));
+        goto out;
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
+    if (out->body.data == NULL && pod_buf_append(&out->body, "", 0) != 0) {
+        rc = PAM_BUF_ERR;
+        goto out;
+    }
+    rc = PAM_SUCCESS;
+out:
+    /* Drop references to the caller's buffers and the bearer token. */
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, NULL);
+    curl_easy_setopt(c, CURLOPT_USERNAME, NULL);
+    curl_easy_setopt(c, CURLOPT_PASSWORD, NULL);
+    curl_slist_free_all(headers);
+    if (rc != PAM_SUCCESS)
+        pod_http_resp_wipe(out);
+    return rc;
+}
+
+int pod_http_get(struct pod_http *h, const char *url, const char *bearer,
+                 struct pod_http_resp *out)
+{
+    return request(h, url, bearer, NULL, out);
+}
+
+int pod_http_post_form(struct pod_http *h, const char *url, const char *form,
+                       struct pod_http_resp *out)
+{
+    struct pod_buf body;
+    int rc;
+
+    if (h->basic_secret != NULL)
+        return request(h, url, NULL, form, out);
+    /* A public client names itself in the body. */
+    pod_buf_init(&body, POD_HTTP_MAX_BODY);
+    if (pod_buf_append(&body, form, strlen(form)) != 0 ||
+        pod_form_add(&body, "client_id", h->opts->client_id) != 0) {
+        pod_buf_wipe(&body);
+        return PAM_BUF_ERR;
+    }
+    rc = request(h, url, NULL, body.data, out);
+    pod_buf_wipe(&body);
+    return rc;
+}

@@ -1,0 +1,45 @@
+/* The one libcurl handle of a login: https only, no redirects, CA from the
+ * config, proxy from the config only, response size and time capped. */
+#ifndef POD_HTTP_H
+#define POD_HTTP_H
+
+#include <stdint.h>
+#include <security/pam_modules.h>
+#include "buf.h"
+#include "options.h"
+
+#define POD_HTTP_MAX_BODY (256 * 1024)
+
+struct pod_http;
+
+struct pod_http_resp {
+    long status;
+    struct pod_buf body; /* wiped by pod_http_resp_wipe */
+};
+
+/* NULL on failure (logged). */
+struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts);
+void pod_http_free(struct pod_http *h);
+
+/* Absolute CLOCK_MONOTONIC deadline (ms) no request may pass. */
+void pod_http_set_deadline(struct pod_http *h, int64_t deadline_ms);
+
+/* GET with Accept: application/json and an optional bearer token.
+ * PAM_SUCCESS whatever the HTTP status; PAM_AUTHINFO_UNAVAIL (logged) when
+ * the server cannot be reached, TLS fails, the deadline passes or the body
+ * is over the cap; PAM_BUF_ERR. */
+int pod_http_get(struct pod_http *h, const char *url, const char *bearer,
+                 struct pod_http_resp *out);
+
+/* POST application/x-www-form-urlencoded; the client authenticates with
+ * HTTP Basic when it has a secret (then client_id is not in the body),
+ * otherwise client_id is appended to the form. */
+int pod_http_post_form(struct pod_http *h, const char *url, const char *form,
+                       struct pod_http_resp *out);
+
+/* Append key=value (both form-urlencoded) to a form, '&'-separated. */
+int pod_form_add(struct pod_buf *form, const char *key, const char *value);
+
+void pod_http_resp_wipe(struct pod_http_resp *r);
+
+#endif

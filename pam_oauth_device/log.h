@@ -1,0 +1,17 @@
+/* Logging: pam_syslog when there is a PAM handle, otherwise a sink set by
+ * the CLI or the tests.  Callers never pass a token or a secret. */
+#ifndef POD_LOG_H
+#define POD_LOG_H
+
+#include <security/pam_modules.h>
+#include <syslog.h>
+
+typedef void (*pod_log_sink)(int prio, const char *msg);
+
+void pod_log(pam_handle_t *pamh, int prio, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Where messages go when pamh is NULL (default: stderr). */
+void pod_log_set_sink(pod_log_sink sink);
+
+#endif

@@ -1,0 +1,223 @@
+#include "config.h"
+
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "device_flow.h"
+#include "discovery.h"
+#include "http.h"
+#include "identity.h"
+#include "json.h"
+#include "jwks.h"
+#include "jwt.h"
+#include "log.h"
+#include "login.h"
+#include "prompt.h"
+
+/* Whether the space-separated scope asks for OpenID Connect. */
+static int wants_openid(const char *scope)
+{
+    const char *p = scope;
+
+    while (p != NULL && *p != '\0') {
+        size_t n = strcspn(p, " ");
+        if (n == 6 && strncmp(p, "openid", 6) == 0)
+            return 1;
+        p += n;
+        p += strspn(p, " ");
+    }
+    return 0;
+}
+
+static int user_exists(const char *user)
+{
+    struct passwd pw, *res = NULL;
+    char buf[4096];
+
+    return getpwnam_r(user, &pw, buf, sizeof(buf), &res) == 0 && res != NULL;
+}
+
+static int fetch_jwks(pam_handle_t *pamh, struct pod_http *http,
+                      const char *uri, struct pod_jwks **jwks)
+{
+    struct pod_http_resp resp = { 0 };
+    const char *err = NULL;
+    int rc;
+
+    pod_jwks_free(*jwks);
+    *jwks = NULL;
+    rc = pod_http_get(http, uri, NULL, &resp);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    rc = PAM_AUTHINFO_UNAVAIL;
+    if (resp.status != 200)
+        pod_log(pamh, LOG_ERR, "JWKS %s answered HTTP %ld", uri, resp.status);
+    else if (pod_jwks_parse(resp.body.data, resp.body.len, jwks, &err) != 0)
+        pod_log(pamh, LOG_ERR, "JWKS %s: %s", uri, err);
+    else
+        rc = PAM_SUCCESS;
+    pod_http_resp_wipe(&resp);
+    return rc;
+}
+
+/* Verify the ID token: signature against the issuer's JWKS (refetched
+ * once when the kid is unknown: keys rotate), then the claims. */
+static int verify_id_token(pam_handle_t *pamh, struct pod_http *http,
+                           const struct pod_options *opts,
+                           const struct pod_endpoints *ep, const char *id_token,
+                           struct pod_jwt *jwt)
+{
+    struct pod_jwks *jwks = NULL;
+    struct pod_jwt_expect expect = {
+        .issuer = opts->issuer,
+        .client_id = opts->client_id,
+        .now = (int64_t)time(NULL),
+        .leeway = opts->leeway,
+    };
+    const char *err = NULL;
+    enum pod_jwt_sig sig;
+    int rc = PAM_AUTH_ERR;
+
+    if (pod_jwt_parse(id_token, jwt, &err) != 0) {
+        pod_log(pamh, LOG_ERR, "ID token rejected: %s", err);
+        goto out;
+    }
+    rc = fetch_jwks(pamh, http, ep->jwks_uri, &jwks);
+    if (rc != PAM_SUCCESS)
+        goto out;
+    sig = pod_jwt_verify(jwt, jwks, &err);
+    if (sig == POD_JWT_SIG_NO_KEY) {
+        rc = fetch_jwks(pamh, http, ep->jwks_uri, &jwks);
+        if (rc != PAM_SUCCESS)
+            goto out;
+        sig = pod_jwt_verify(jwt, jwks, &err);
+    }
+    rc = PAM_AUTH_ERR;
+    if (sig != POD_JWT_SIG_OK) {
+        pod_log(pamh, LOG_ERR, "ID token rejected: %s", err);
+        goto out;
+    }
+    if (pod_jwt_check_claims(jwt, &expect, &err) != 0) {
+        pod_log(pamh, LOG_ERR, "ID token rejected: %s", err);
+        goto out;
+    }
+    rc = PAM_SUCCESS;
+out:
+    pod_jwks_free(jwks);
+    return rc;
+}
+
+/* One line per decision.  Strings from the client and the IdP are made
+ * printable so that nobody can forge log lines. */
+static void audit(pam_handle_t *pamh, const struct pod_options *opts,
+                  const struct pod_request *req, const cJSON *claims,
+                  const char *mapped, const char *reason, int rc)
+{
+    const char *sub = claims ? pod_json_string(claims, "sub") : NULL;
+    char *s_sub = pod_sanitize(sub ? sub : "-", 256);
+    char *s_rhost = pod_sanitize(req->rhost ? req->rhost : "-", 256);
+    char *s_map = pod_sanitize(mapped ? mapped : "-", 256);
+
+    pod_log(pamh, rc == PAM_SUCCESS ? LOG_NOTICE : LOG_WARNING,
+            "%s: user=%s service=%s rhost=%s issuer=%s sub=%s identity=%s "
+            "rule=\"%s\" result=%s",
+            rc == PAM_SUCCESS ? "login accepted" : "login refused", req->user,
+            req->service ? req->service : "-", s_rhost ? s_rhost : "?",
+            opts->issuer, s_sub ? s_sub : "?", s_map ? s_map : "?", reason,
+            pam_strerror(pamh, rc));
+    free(s_sub);
+    free(s_rhost);
+    free(s_map);
+}
+
+int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
+              const struct pod_request *req, pod_show_fn show, void *show_ctx)
+{
+    struct pod_http *http = NULL;
+    struct pod_endpoints ep = { 0 };
+    struct pod_device_code dev = { 0 };
+    struct pod_tokens tokens = { 0 };
+    struct pod_jwt jwt = { 0 };
+    const char *reason = "the sign-in did not complete", *mapped = NULL;
+    char host[256] = "this host";
+    char *info = NULL;
+    int64_t deadline;
+    int rc = PAM_SERVICE_ERR;
+
+    if (!wants_openid(opts->scope)) {
+        pod_log(pamh, LOG_ERR, "scope must contain openid");
+        return PAM_SERVICE_ERR;
+    }
+    /* sshd runs PAM for invalid users too: never bother the IdP for them. */
+    if (!user_exists(req->user)) {
+        char *shown = pod_sanitize(req->user, 64);
+        pod_log(pamh, LOG_NOTICE, "no local user %s: not asking the identity provider",
+                shown ? shown : "?");
+        free(shown);
+        return PAM_USER_UNKNOWN;
+    }
+    deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
+    http = pod_http_new(pamh, opts);
+    if (http == NULL) {
+        rc = PAM_AUTHINFO_UNAVAIL;
+        goto out;
+    }
+    pod_http_set_deadline(http, deadline);
+    rc = pod_discovery_fetch(pamh, http, opts->issuer, &ep);
+    if (rc != PAM_SUCCESS)
+        goto out;
+    rc = pod_device_request(pamh, http, opts, &ep, &dev);
+    if (rc != PAM_SUCCESS)
+        goto out;
+    if (dev.issued_ms + (int64_t)dev.expires_in * 1000 < deadline)
+        deadline = dev.issued_ms + (int64_t)dev.expires_in * 1000;
+    gethostname(host, sizeof(host) - 1);
+    {
+        const struct pod_prompt_info pi = {
+            .hostname = host,
+            .service = req->service ? req->service : "login",
+            .rhost = req->rhost,
+            .user = req->user,
+            .verification_uri = dev.verification_uri,
+            .verification_uri_complete = dev.verification_uri_complete,
+            .user_code = dev.user_code,
+        };
+        info = pod_prompt_text(&pi, opts->qr);
+    }
+    if (info == NULL) {
+        rc = PAM_BUF_ERR;
+        goto out;
+    }
+    rc = show(show_ctx, info, POD_PROMPT_ENTER);
+    if (rc != PAM_SUCCESS) {
+        pod_log(pamh, LOG_ERR, "conversation failed: %s", pam_strerror(pamh, rc));
+        reason = "the conversation failed";
+        goto out;
+    }
+    rc = pod_device_poll(pamh, http, opts, &ep, &dev, deadline, &tokens);
+    if (rc != PAM_SUCCESS)
+        goto out;
+    reason = "the ID token failed validation";
+    if (tokens.id_token == NULL) {
+        pod_log(pamh, LOG_ERR, "the token answer has no id_token");
+        rc = PAM_AUTH_ERR;
+        goto out;
+    }
+    rc = verify_id_token(pamh, http, opts, &ep, tokens.id_token, &jwt);
+    if (rc != PAM_SUCCESS)
+        goto out;
+    rc = pod_identity_check(jwt.claims, req->user, opts, &reason, &mapped);
+out:
+    audit(pamh, opts, req, jwt.claims, mapped, reason, rc);
+    free(info);
+    pod_jwt_free(&jwt);
+    pod_tokens_free(&tokens);
+    pod_device_code_free(&dev);
+    pod_endpoints_free(&ep);
+    pod_http_free(http);
+    return rc;
+}

@@ -1,0 +1,59 @@
+/* Module options: one typed table (options.c), filled from the config
+ * file and then from the module arguments, which override it. */
+#ifndef POD_OPTIONS_H
+#define POD_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <security/pam_modules.h>
+
+#ifndef POD_DEFAULT_CONFIG
+#define POD_DEFAULT_CONFIG "/etc/security/pam_oauth_device.conf"
+#endif
+
+#define POD_MAX_FILE (64 * 1024) /* config and secret files */
+#define POD_MAX_LINE 4096        /* config file lines, without the newline */
+
+enum pod_qr_mode { POD_QR_UTF8 = 0, POD_QR_ASCII, POD_QR_OFF };
+
+struct pod_options {
+    char *config;             /* the file that was read, or NULL */
+    char *issuer;             /* https URL, required */
+    char *client_id;          /* required */
+    char *client_secret;      /* secret: wiped on free; NULL: public client */
+    char *client_secret_file; /* read into client_secret */
+    char *scope;
+    char *username_claim;
+    char *groups_claim;
+    char *allowed_groups;     /* comma list; NULL: no group rule */
+    char *ca_file;            /* NULL: system store */
+    char *proxy;              /* NULL: no proxy, environment ignored */
+    long timeout;             /* seconds for the whole login */
+    long leeway;              /* seconds of clock skew allowed */
+    enum pod_qr_mode qr;
+    bool debug;
+};
+
+/* Defaults, then the config file (config= from argv, else the default path
+ * which may be absent), then argv.  Returns PAM_SUCCESS, PAM_SERVICE_ERR
+ * (bad option, bad file; logged at LOG_ERR) or PAM_BUF_ERR.  On failure
+ * *opts is left zeroed; pod_options_free is safe either way. */
+int pod_options_load(pam_handle_t *pamh, int argc, const char **argv,
+                     struct pod_options *opts);
+/* The same with another default path (the tests). */
+int pod_options_load_at(pam_handle_t *pamh, const char *default_config,
+                        int argc, const char **argv, struct pod_options *opts);
+/* Wipes client_secret, frees everything and zeroes *opts. */
+void pod_options_free(struct pod_options *opts);
+
+/* Open a root-owned regular file that is not group/world writable (and,
+ * when secret, gives others no access at all), refusing symlinks and files
+ * over POD_MAX_FILE.  Returns an fd or -1 with the reason logged. */
+int pod_open_checked(pam_handle_t *pamh, const char *path, bool secret);
+
+/* The config file keys in table order, for documentation checks and the
+ * admin tool: the name of key i with *def its default as written in the
+ * file (NULL: none), or NULL past the last. */
+const char *pod_option_key(size_t i, const char **def);
+
+#endif

@@ -1,0 +1,63 @@
+/* PAM entry points only; the work is in the library (login.c). */
+#include "config.h"
+
+#include <security/pam_modules.h>
+#include <security/pam_ext.h>
+
+#include "conv.h"
+#include "login.h"
+#include "options.h"
+
+static int show_via_pam(void *ctx, const char *info, const char *prompt)
+{
+    return pod_conv_show(ctx, info, prompt);
+}
+
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
+                                   const char **argv)
+{
+    struct pod_options opts;
+    struct pod_request req = { 0 };
+    const void *item = NULL;
+    int rc;
+
+    (void)flags; /* PAM_SILENT: the instructions are the interaction itself. */
+    rc = pod_options_load(pamh, argc, argv, &opts);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    rc = pam_get_user(pamh, &req.user, NULL);
+    if (rc != PAM_SUCCESS || req.user == NULL || req.user[0] == '\0') {
+        rc = rc == PAM_CONV_ERR || rc == PAM_CONV_AGAIN ? PAM_CONV_ERR : PAM_USER_UNKNOWN;
+        goto out;
+    }
+    if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS)
+        req.service = item;
+    if (pam_get_item(pamh, PAM_RHOST, &item) == PAM_SUCCESS)
+        req.rhost = item;
+    rc = pod_login(pamh, &opts, &req, show_via_pam, pamh);
+out:
+    pod_options_free(&opts);
+    return rc;
+}
+
+/* The module gives no credentials, but a missing setcred fails the stack. */
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
+                              const char **argv)
+{
+    (void)pamh;
+    (void)flags;
+    (void)argc;
+    (void)argv;
+    return PAM_SUCCESS;
+}
+
+/* Account rules are checked at authentication; nothing to add here. */
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
+                                const char **argv)
+{
+    (void)pamh;
+    (void)flags;
+    (void)argc;
+    (void)argv;
+    return PAM_IGNORE;
+}

@@ -1,0 +1,34 @@
+/* What the person sees: the instructions, the URL, the code, the QR code. */
+#ifndef POD_PROMPT_H
+#define POD_PROMPT_H
+
+#include <stddef.h>
+#include "options.h"
+
+#define POD_PROMPT_ENTER "Press Enter once you have approved the sign-in: "
+#define POD_MAX_DISPLAY 512 /* longest server string we show */
+
+struct pod_prompt_info {
+    const char *hostname;
+    const char *service;
+    const char *rhost;              /* may be NULL */
+    const char *user;
+    const char *verification_uri;
+    const char *verification_uri_complete; /* may be NULL */
+    const char *user_code;
+};
+
+/* The whole PAM_TEXT_INFO message (instructions and QR code), malloc'd;
+ * NULL when memory is short. */
+char *pod_prompt_text(const struct pod_prompt_info *info, enum pod_qr_mode qr);
+
+/* The QR code of uri as text lines (UTF-8 half blocks or ASCII) with a
+ * quiet zone; NULL for POD_QR_OFF or a uri that is not a printable https
+ * URI of a sane length. */
+char *pod_qr_text(const char *uri, enum pod_qr_mode mode);
+
+/* A copy of s without control characters (C0, DEL, C1), cut at max bytes
+ * on a character boundary; NULL when memory is short. */
+char *pod_sanitize(const char *s, size_t max);
+
+#endif

@@ -1,0 +1,171 @@
+# idp.sh -- bash helpers for tests that need the test OpenID provider.
+# Source it (works under `set -eu`):
+#
+#   . tests/idp/idp.sh
+#   idp_start "$work" --interval 1      # exports IDP_ISSUER IDP_PORT IDP_PID IDP_CA IDP_TLS_DIR
+#   ...
+#   idp_approve "$user_code" alice      # or: idp_approve "$user_code" alice --deny
+#   idp_stats                           # prints the /test/stats JSON
+#   idp_stop
+#
+# Every function returns non-zero on failure instead of exiting, so callers
+# can write `idp_start "$w" || fail "no idp"`.  All waits are bounded.
+# shellcheck shell=bash
+
+_IDP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+# idp_start WORKDIR [server.mjs flags...]
+idp_start() {
+    if [ $# -lt 1 ] || [ -z "$1" ]; then
+        echo "idp_start: usage: idp_start WORKDIR [server.mjs flags...]" >&2
+        return 2
+    fi
+    local work=$1
+    shift
+    if [ ! -d "$_IDP_DIR/node_modules/oidc-provider" ]; then
+        echo "idp_start: $_IDP_DIR/node_modules is missing; run: npm ci --prefix tests/idp" >&2
+        return 1
+    fi
+    if ! command -v node >/dev/null 2>&1; then
+        echo "idp_start: node is not installed" >&2
+        return 1
+    fi
+    mkdir -p "$work" || return 1
+    work=$(cd "$work" && pwd) || return 1
+    if ! bash "$_IDP_DIR/mkca.sh" "$work/tls"; then
+        echo "idp_start: mkca.sh $work/tls failed" >&2
+        return 1
+    fi
+    local ready=$work/idp.ready
+    rm -f "$ready"
+    IDP_WORKDIR=$work
+    IDP_LOG=$work/idp.log
+    export IDP_WORKDIR IDP_LOG
+    # a restart in the same WORKDIR keeps the earlier log in idp.log.prev
+    if [ -s "$IDP_LOG" ]; then
+        cat "$IDP_LOG" >>"$IDP_LOG.prev" 2>/dev/null || true
+    fi
+    : >"$IDP_LOG" || return 1
+    # the default lifetime bound comes first so a caller's flag overrides it
+    node "$_IDP_DIR/server.mjs" --max-lifetime "${IDP_MAX_LIFETIME:-1800}" \
+        --tls-dir "$work/tls" --ready-file "$ready" "$@" \
+        </dev/null >>"$IDP_LOG" 2>&1 &
+    IDP_PID=$!
+    export IDP_PID
+    local i=0
+    while [ ! -s "$ready" ]; do
+        if ! kill -0 "$IDP_PID" 2>/dev/null; then
+            echo "idp_start: the provider exited during start-up; log $IDP_LOG:" >&2
+            cat "$IDP_LOG" >&2
+            wait "$IDP_PID" 2>/dev/null || true
+            unset IDP_PID
+            return 1
+        fi
+        i=$((i + 1))
+        if [ "$i" -gt 150 ]; then
+            echo "idp_start: the provider was not ready within 15 s; log $IDP_LOG:" >&2
+            cat "$IDP_LOG" >&2
+            idp_stop
+            return 1
+        fi
+        sleep 0.1
+    done
+    IDP_ISSUER=$(idp_json_get "$ready" issuer) || return 1
+    IDP_PORT=$(idp_json_get "$ready" port) || return 1
+    IDP_CA=$work/tls/ca.pem
+    IDP_TLS_DIR=$work/tls
+    export IDP_ISSUER IDP_PORT IDP_CA IDP_TLS_DIR
+    return 0
+}
+
+# idp_stop: TERM the provider, KILL it after ~5 s, reap it.
+idp_stop() {
+    local pid=${IDP_PID:-}
+    [ -n "$pid" ] || return 0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        local i=0
+        while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do
+            sleep 0.1
+            i=$((i + 1))
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "idp_stop: pid $pid did not exit on TERM, killing" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
+    unset IDP_PID
+    return 0
+}
+
+# idp_stats: print the /test/stats JSON
+idp_stats() {
+    curl -sS --fail --max-time 5 --cacert "$IDP_CA" "https://127.0.0.1:$IDP_PORT/test/stats"
+}
+
+# idp_approve USERCODE LOGIN [--deny] [--deny-at confirm|login] [--delay-ms N] ...
+idp_approve() {
+    if [ $# -lt 2 ]; then
+        echo "idp_approve: usage: idp_approve USERCODE LOGIN [approve.mjs flags...]" >&2
+        return 2
+    fi
+    local code=$1 login=$2
+    shift 2
+    node "$_IDP_DIR/approve.mjs" --issuer "$IDP_ISSUER" --ca "$IDP_CA" \
+        --user-code "$code" --login "$login" "$@" </dev/null
+}
+
+# idp_json_get JSONFILE_OR_STRING KEY.PATH
+#   KEY.PATH is dot separated; numbers index arrays; "length" works on arrays.
+#   Strings print raw, everything else as JSON.  Missing key: nothing, rc 1.
+idp_json_get() {
+    if [ $# -ne 2 ]; then
+        echo "idp_json_get: usage: idp_json_get JSONFILE_OR_STRING KEY.PATH" >&2
+        return 2
+    fi
+    node -e '
+const fs = require("fs");
+let [src, keyPath] = process.argv.slice(1);
+let text = src;
+if (!/^\s*[\[{"]/.test(src) && fs.existsSync(src)) text = fs.readFileSync(src, "utf8");
+let v;
+try { v = JSON.parse(text); } catch (e) { console.error("idp_json_get: bad JSON: " + e.message); process.exit(2); }
+for (const k of keyPath === "" || keyPath === "." ? [] : keyPath.split(".")) {
+  if (v === null || v === undefined || (typeof v !== "object" && !(k === "length" && typeof v === "string"))) { v = undefined; break; }
+  v = v[k];
+}
+if (v === undefined) process.exit(1);
+process.stdout.write(typeof v === "string" ? v + "\n" : JSON.stringify(v) + "\n");
+' "$1" "$2"
+}
+
+# idp_jwt_part JWT header|payload: print the decoded JSON of a JWT part
+idp_jwt_part() {
+    node -e '
+const [jwt, part] = process.argv.slice(1);
+const i = { header: 0, payload: 1 }[part];
+const seg = (jwt || "").split(".")[i];
+if (i === undefined || !seg) { console.error("idp_jwt_part: need a JWT and header|payload"); process.exit(2); }
+process.stdout.write(Buffer.from(seg, "base64url").toString("utf8") + "\n");
+' "$1" "$2"
+}
+
+# idp_device_authorize [CLIENT_ID [SCOPE]]: POST a device authorization
+# request (public client) and print the JSON answer
+idp_device_authorize() {
+    curl -sS --max-time 5 --cacert "$IDP_CA" \
+        --data-urlencode "client_id=${1:-pod-test}" \
+        --data-urlencode "scope=${2:-openid profile email}" \
+        "$IDP_ISSUER/device/auth"
+}
+
+# idp_token_poll DEVICE_CODE [CLIENT_ID]: one token request (public client);
+# prints the JSON body then a last line "HTTP <status>"
+idp_token_poll() {
+    curl -sS --max-time 5 --cacert "$IDP_CA" -w '\nHTTP %{http_code}\n' \
+        --data-urlencode "grant_type=urn:ietf:params:oauth:grant-type:device_code" \
+        --data-urlencode "device_code=$1" \
+        --data-urlencode "client_id=${2:-pod-test}" \
+        "$IDP_ISSUER/token"
+}

@@ -1,0 +1,599 @@
+#!/usr/bin/env node
+// Test OpenID provider for the PAM module tests: oidc-provider with the
+// OAuth 2.0 Device Authorization Grant (RFC 8628), HTTPS on 127.0.0.1 only.
+// See README.md for the flags.  Test-only state is exposed at GET /test/stats.
+import { createHash, generateKeyPair, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as https from 'node:https';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs, promisify } from 'node:util';
+
+const T0 = performance.now();
+// start loading the provider while the options are checked and the socket opens
+const providerModule = import('oidc-provider');
+providerModule.catch(() => {});
+const since = () => Math.round((performance.now() - T0) * 10) / 10;
+const log = (...a) => console.error(`[idp ${since().toFixed(1)}ms]`, ...a);
+
+function die(msg) {
+  console.error(`server.mjs: ${msg}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- options
+let opts;
+try {
+  ({ values: opts } = parseArgs({
+    options: {
+      'tls-dir': { type: 'string' },
+      cert: { type: 'string', default: 'server' },
+      'ready-file': { type: 'string' },
+      port: { type: 'string', default: '0' },
+      mount: { type: 'string', default: '' },
+      interval: { type: 'string' },
+      'device-ttl': { type: 'string', default: '600' },
+      'slow-down': { type: 'string', default: '0' },
+      alg: { type: 'string', default: 'RS256' },
+      'user-code-charset': { type: 'string', default: 'base-20' },
+      conform: { type: 'boolean', default: false },
+      accounts: { type: 'string' },
+      'max-lifetime': { type: 'string', default: '0' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  }));
+} catch (e) {
+  die(e.message);
+}
+if (opts.help) {
+  console.log(`usage: node server.mjs --tls-dir DIR --ready-file FILE [--cert NAME] [--port N]
+  [--mount /path] [--interval N] [--device-ttl SECONDS] [--slow-down N]
+  [--alg RS256|PS256|ES256|EdDSA] [--user-code-charset base-20|digits] [--conform]
+  [--accounts FILE] [--max-lifetime SECONDS]`);
+  process.exit(0);
+}
+
+const intOpt = (name, min) => {
+  const v = opts[name];
+  if (!/^\d+$/.test(v) || Number(v) < min) die(`--${name} must be an integer >= ${min}`);
+  return Number(v);
+};
+if (!opts['tls-dir']) die('--tls-dir DIR is required');
+if (!opts['ready-file']) die('--ready-file FILE is required');
+if (!/^[A-Za-z0-9_.-]+$/.test(opts.cert)) die('--cert must be a plain name like server, wronghost, expired, selfsigned');
+const PORT = intOpt('port', 0);
+if (PORT > 65535) die('--port out of range');
+const INTERVAL = opts.interval === undefined ? undefined : intOpt('interval', 0);
+const DEVICE_TTL = intOpt('device-ttl', 1);
+const SLOW_DOWN = intOpt('slow-down', 0);
+const MAX_LIFETIME = intOpt('max-lifetime', 0);
+const ALG = opts.alg;
+if (!['RS256', 'PS256', 'ES256', 'EdDSA'].includes(ALG)) die('--alg must be RS256, PS256, ES256 or EdDSA');
+const CHARSET = opts['user-code-charset'];
+if (!['base-20', 'digits'].includes(CHARSET)) die('--user-code-charset must be base-20 or digits');
+let MOUNT = opts.mount;
+if (MOUNT) {
+  if (!/^\/[A-Za-z0-9._~\/-]*$/.test(MOUNT)) die('--mount must be a path like /oidc');
+  MOUNT = MOUNT.replace(/\/+$/, '');
+  if (MOUNT === '/test' || MOUNT.startsWith('/test/')) die('--mount must not be under /test');
+}
+
+const tlsDir = opts['tls-dir'];
+let tlsKey;
+let tlsCert;
+try {
+  tlsKey = fs.readFileSync(path.join(tlsDir, `${opts.cert}.key`));
+  tlsCert = fs.readFileSync(path.join(tlsDir, `${opts.cert}.pem`));
+} catch (e) {
+  die(`cannot read TLS files: ${e.message} (run mkca.sh ${tlsDir})`);
+}
+
+// ---------------------------------------------------------------- accounts
+const opaqueSub = (name) => createHash('sha256').update(`pod:${name}`).digest('hex').slice(0, 32);
+const GROUPS = { alice: ['admins', 'users'], bob: ['users'], carol: [] };
+let accountOverrides = {};
+if (opts.accounts) {
+  try {
+    accountOverrides = JSON.parse(fs.readFileSync(opts.accounts, 'utf8'));
+    if (!accountOverrides || typeof accountOverrides !== 'object' || Array.isArray(accountOverrides)) {
+      throw new Error('top level must be a JSON object: name -> claims');
+    }
+  } catch (e) {
+    die(`--accounts ${opts.accounts}: ${e.message}`);
+  }
+}
+
+function claimsFor(name) {
+  const c = {
+    sub: opaqueSub(name),
+    preferred_username: name,
+    name,
+    email: `${name}@example.test`,
+    email_verified: true,
+    groups: Object.hasOwn(GROUPS, name) ? GROUPS[name] : ['users'],
+  };
+  const extra = Object.hasOwn(accountOverrides, name) ? accountOverrides[name] : {};
+  for (const [k, v] of Object.entries(extra || {})) {
+    if (v === null) delete c[k]; // null in the accounts file removes a claim
+    else c[k] = v;
+  }
+  return c;
+}
+
+// claims the accounts file adds beyond the standard ones are released with
+// the profile scope (so they reach the ID token)
+const STD_PROFILE = ['preferred_username', 'name', 'groups'];
+const STD_EMAIL = ['email', 'email_verified'];
+const extraClaimNames = new Set();
+for (const extra of Object.values(accountOverrides)) {
+  for (const k of Object.keys(extra || {})) {
+    if (k !== 'sub' && !STD_PROFILE.includes(k) && !STD_EMAIL.includes(k)) extraClaimNames.add(k);
+  }
+}
+
+// The accountId (and so the "sub" claim: oidc-provider always sets sub to
+// the accountId) is opaque; remember which login name it stands for.
+const nameBySub = new Map();
+function accountIdFor(name) {
+  const c = claimsFor(name);
+  const sub = typeof c.sub === 'string' && c.sub !== '' ? c.sub : opaqueSub(name);
+  nameBySub.set(sub, name);
+  return sub;
+}
+
+async function findAccount(ctx, id) {
+  if (typeof id !== 'string' || !nameBySub.has(id)) return undefined;
+  const name = nameBySub.get(id);
+  return {
+    accountId: id,
+    async claims() { return { ...claimsFor(name), sub: id }; },
+  };
+}
+
+// ---------------------------------------------------------------- signing key
+function jwkThumbprint(jwk) {
+  const req = { RSA: ['e', 'kty', 'n'], EC: ['crv', 'kty', 'x', 'y'], OKP: ['crv', 'kty', 'x'] }[jwk.kty];
+  const obj = {};
+  for (const k of req) obj[k] = jwk[k];
+  return createHash('sha256').update(JSON.stringify(obj)).digest('base64url');
+}
+
+// generated in the thread pool while the provider module loads
+async function makeSigningKey(alg) {
+  const gen = promisify(generateKeyPair);
+  let pair;
+  if (alg === 'RS256' || alg === 'PS256') pair = await gen('rsa', { modulusLength: 2048 });
+  else if (alg === 'ES256') pair = await gen('ec', { namedCurve: 'P-256' });
+  else pair = await gen('ed25519');
+  const jwk = pair.privateKey.export({ format: 'jwk' });
+  return { ...jwk, alg, use: 'sig', kid: jwkThumbprint(jwk) };
+}
+const signingKeyPromise = makeSigningKey(ALG);
+signingKeyPromise.catch(() => {});
+
+// ---------------------------------------------------------------- storage
+// In-memory adapter.  Unlike the built-in one it keeps records for an hour
+// past their expiry, so an expired device_code is answered with
+// "expired_token" (the provider checks expiry itself) instead of
+// "invalid_grant" once the record would have been evicted.
+const RETAIN_S = 3600;
+const store = new Map(); // key -> { value, until }
+const storeGet = (k) => {
+  const e = store.get(k);
+  if (!e) return undefined;
+  if (e.until !== undefined && e.until <= Date.now()) { store.delete(k); return undefined; }
+  return e.value;
+};
+const storeSet = (k, value, expiresIn) => {
+  store.set(k, { value, until: typeof expiresIn === 'number' ? Date.now() + (expiresIn + RETAIN_S) * 1000 : undefined });
+};
+setInterval(() => { for (const k of store.keys()) storeGet(k); }, 60_000).unref();
+
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode',
+  'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+
+class TestAdapter {
+  constructor(model) { this.model = model; }
+
+  key(id) { return `${this.model}:${id}`; }
+
+  async upsert(id, payload, expiresIn) {
+    const key = this.key(id);
+    storeSet(key, payload, expiresIn);
+    if (this.model === 'Session' && payload.uid) storeSet(`sessionUid:${payload.uid}`, id, expiresIn);
+    if (payload.userCode) storeSet(`userCode:${payload.userCode}`, id, expiresIn);
+    if (GRANTABLE.has(this.model) && payload.grantId) {
+      const gk = `grant:${payload.grantId}`;
+      const members = storeGet(gk) || new Set();
+      members.add(key);
+      storeSet(gk, members, undefined);
+    }
+  }
+
+  async find(id) { return storeGet(this.key(id)); }
+
+  async findByUserCode(userCode) {
+    const id = storeGet(`userCode:${userCode}`);
+    return id === undefined ? undefined : this.find(id);
+  }
+
+  async findByUid(uid) {
+    const id = storeGet(`sessionUid:${uid}`);
+    return id === undefined ? undefined : this.find(id);
+  }
+
+  async consume(id) {
+    const v = storeGet(this.key(id));
+    if (v) v.consumed = Math.floor(Date.now() / 1000);
+  }
+
+  async destroy(id) { store.delete(this.key(id)); }
+
+  async revokeByGrantId(grantId) {
+    const gk = `grant:${grantId}`;
+    const members = storeGet(gk);
+    if (members) for (const k of members) store.delete(k);
+    store.delete(gk);
+  }
+}
+
+// ---------------------------------------------------------------- device pages
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+const STYLE = 'body{font-family:sans-serif;margin:25px}.c{padding:0 40px 10px;width:300px;background:#f7f7f7;margin:0 auto;border-radius:2px;box-shadow:0 2px 2px rgba(0,0,0,.3)}h1{font-weight:200;text-align:center}p.red{color:#d50000}input[type=text]{width:100%;height:40px;font-size:16px;text-align:center;text-transform:uppercase;box-sizing:border-box;margin-bottom:10px}button{width:100%;height:36px;margin-bottom:10px}code{font-size:1.8em}';
+const page = (title, body) => `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>${esc(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>${STYLE}</style></head>
+<body><div class="c"><h1>${esc(title)}</h1>
+${body}
+</div></body></html>`;
+
+function inputErrorMessage(err) {
+  if (!err) return '<p>Enter the code displayed on your device</p>';
+  const kind = esc(err.name || 'Error');
+  let text;
+  switch (err.name) {
+    case 'NotFoundError': text = 'The code you entered is incorrect. Try again'; break;
+    case 'NoCodeError': text = 'The code you entered is incorrect. Try again'; break;
+    case 'ExpiredError': text = 'The code you entered has expired. Try again'; break;
+    case 'AlreadyUsedError': text = 'The code you entered has already been used. Try again'; break;
+    case 'AbortedError': text = 'The Sign-in request was interrupted'; break;
+    default: text = 'There was an error processing your request';
+  }
+  return `<p class="red" id="op.error" data-error="${kind}">${esc(text)}</p>`;
+}
+
+async function userCodeInputSource(ctx, form, out, err) {
+  ctx.body = page('Sign-in', `${inputErrorMessage(err)}
+${form}
+<button type="submit" form="op.deviceInputForm">Continue</button>`);
+}
+
+async function userCodeConfirmSource(ctx, form, client, deviceInfo, userCode) {
+  const display = esc(client.clientName || client.clientId);
+  ctx.body = page('Confirm Device', `<p><strong>${display}</strong><br><br>
+The following code should be displayed on your device<br><br>
+<code id="op.userCode">${esc(userCode)}</code><br><br>
+<small>If you did not start this, or the code does not match, click abort.</small></p>
+${form}
+<button autofocus type="submit" form="op.deviceConfirmForm">Continue</button>
+<button type="submit" form="op.deviceConfirmForm" value="yes" name="abort">[ Abort ]</button>`);
+}
+
+async function successSource(ctx) {
+  const display = ctx.oidc.client.clientName ? ` with ${esc(ctx.oidc.client.clientName)}` : '';
+  ctx.body = page('Sign-in Success', `<p id="op.success">Your sign-in${display} was successful, you can now close this page.</p>`);
+}
+
+// ---------------------------------------------------------------- login/consent
+// Our own minimal interactions (like oidc-provider's devInteractions, which
+// cannot give an opaque accountId): any login name, any or no password.
+async function readForm(req) {
+  return Object.fromEntries(new URLSearchParams((await readWholeBody(req)).toString('utf8')));
+}
+
+function loginPage(submitUrl, abortUrl, client, hint, error) {
+  return page('Sign-in', `${error ? `<p class="red" id="op.error">${esc(error)}</p>` : ''}
+<p>${esc(client.clientName || client.clientId)} wants you to sign in.<br><small>Any login name works; the password is ignored.</small></p>
+<form autocomplete="off" action="${esc(submitUrl)}" method="post">
+<input type="hidden" name="prompt" value="login"/>
+<input required type="text" name="login" placeholder="Enter any login"${hint ? ` value="${esc(hint)}"` : ' autofocus'}/>
+<input type="password" name="password" placeholder="and any password"/>
+<button type="submit">Sign-in</button>
+</form>
+<p><a id="op.abort" href="${esc(abortUrl)}">[ Cancel ]</a></p>`);
+}
+
+function consentPage(submitUrl, abortUrl, client, details) {
+  const scopes = (details.missingOIDCScope || []).filter((x) => x !== 'openid');
+  const claims = (details.missingOIDCClaims || []).filter((x) => !['sub', 'sid', 'auth_time', 'acr', 'amr', 'iss'].includes(x));
+  return page('Authorize', `<p>${esc(client.clientName || client.clientId)} asks for:</p>
+<ul>${scopes.map((x) => `<li>scope ${esc(x)}</li>`).join('')}${claims.map((x) => `<li>claim ${esc(x)}</li>`).join('')}</ul>
+<form autocomplete="off" action="${esc(submitUrl)}" method="post">
+<input type="hidden" name="prompt" value="consent"/>
+<button autofocus type="submit">Continue</button>
+</form>
+<p><a id="op.abort" href="${esc(abortUrl)}">[ Cancel ]</a></p>`);
+}
+
+function interactionMiddleware(provider) {
+  return async (ctx, next) => {
+    const m = ctx.path.match(/^\/interaction\/([A-Za-z0-9_-]+)(\/abort)?$/);
+    if (!m) { await next(); return; }
+    ctx.set('cache-control', 'no-store');
+    const base = `${MOUNT}/interaction/${m[1]}`;
+    const finish = async (result, merge) => {
+      const to = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+      ctx.redirect(to);
+      ctx.status = 303;
+    };
+    try {
+      const details = await provider.interactionDetails(ctx.req, ctx.res);
+      if (details.uid !== m[1]) throw new Error('interaction id mismatch');
+      const client = await provider.Client.find(details.params.client_id);
+      if (!client) throw new Error('client not found');
+      const { prompt } = details;
+
+      if (m[2]) {
+        if (ctx.method !== 'GET') { ctx.status = 405; return; }
+        await finish({ error: 'access_denied', error_description: 'End-User aborted interaction' }, false);
+        return;
+      }
+      if (ctx.method === 'GET') {
+        ctx.type = 'html';
+        if (prompt.name === 'login') ctx.body = loginPage(base, `${base}/abort`, client, details.params.login_hint);
+        else if (prompt.name === 'consent') ctx.body = consentPage(base, `${base}/abort`, client, prompt.details);
+        else ctx.throw(501, `prompt ${prompt.name} not implemented`);
+        return;
+      }
+      if (ctx.method !== 'POST') { ctx.status = 405; return; }
+      const form = await readForm(ctx.req);
+      if (form.prompt === 'login' && prompt.name === 'login') {
+        const name = form.login ?? '';
+        if (name === '') {
+          ctx.type = 'html';
+          ctx.body = loginPage(base, `${base}/abort`, client, '', 'Enter a login name');
+          return;
+        }
+        await finish({ login: { accountId: accountIdFor(name) } }, false);
+        return;
+      }
+      if (form.prompt === 'consent' && prompt.name === 'consent') {
+        const grant = details.grantId
+          ? await provider.Grant.find(details.grantId)
+          : new provider.Grant({ accountId: details.session.accountId, clientId: details.params.client_id });
+        const d = prompt.details;
+        if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+        if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+        if (d.missingResourceScopes) {
+          for (const [indicator, sc] of Object.entries(d.missingResourceScopes)) grant.addResourceScope(indicator, sc.join(' '));
+        }
+        await finish({ consent: { grantId: await grant.save() } }, true);
+        return;
+      }
+      ctx.status = 400;
+      ctx.type = 'html';
+      ctx.body = page('Error', `<p class="red" id="op.error">unexpected form submission (prompt ${esc(form.prompt)}, expected ${esc(prompt.name)})</p>`);
+    } catch (err) {
+      if (err.status && err.status !== 500 && err.expose === false) throw err;
+      ctx.status = err.statusCode || err.status || 400;
+      ctx.type = 'html';
+      ctx.body = page('Error', `<p class="red" id="op.error">${esc(err.error_description || err.message)}</p>`);
+    }
+  };
+}
+
+// ---------------------------------------------------------------- stats
+const stats = { requests: 0, device_requests: 0, token_polls: [], discovery: 0, jwks: 0 };
+let slowDownLeft = SLOW_DOWN;
+
+const ROUTES = {
+  device_authorization: '/device/auth',
+  code_verification: '/device',
+  token: '/token',
+  jwks: '/jwks',
+  userinfo: '/me',
+};
+const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+async function readWholeBody(req) {
+  const chunks = [];
+  let n = 0;
+  for await (const chunk of req) {
+    n += chunk.length;
+    if (n > 56 * 1024) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+// ---------------------------------------------------------------- server
+const state = { callback: null, issuer: null };
+
+function sendJson(res, status, obj) {
+  const body = JSON.stringify(obj);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function logLine(req, res, started) {
+  // path only: query strings may carry codes; bodies (tokens) are never logged
+  const p = (req.originalUrl || req.url).split('?')[0];
+  res.on('finish', () => log(`${req.method} ${p} -> ${res.statusCode} (${(performance.now() - started).toFixed(1)}ms)`));
+}
+
+const server = https.createServer({ key: tlsKey, cert: tlsCert }, (req, res) => {
+  const started = performance.now();
+  logLine(req, res, started);
+  const url = req.url || '/';
+  if (url === '/test' || url.startsWith('/test/') || url.startsWith('/test?')) {
+    const p = url.split('?')[0];
+    if (req.method === 'GET' && p === '/test/stats') return sendJson(res, 200, stats);
+    return sendJson(res, 404, { error: 'not_found' });
+  }
+  stats.requests += 1;
+  if (!state.callback) return sendJson(res, 503, { error: 'temporarily_unavailable' });
+  if (MOUNT) {
+    if (url === MOUNT || url.startsWith(`${MOUNT}/`) || url.startsWith(`${MOUNT}?`)) {
+      req.originalUrl = url;
+      let rest = url.slice(MOUNT.length);
+      if (!rest.startsWith('/')) rest = `/${rest}`;
+      req.url = rest;
+    } else {
+      return sendJson(res, 404, { error: 'not_found', error_description: `the provider is mounted at ${MOUNT}` });
+    }
+  }
+  return state.callback(req, res);
+});
+server.keepAliveTimeout = 5000;
+server.headersTimeout = 10000;
+server.requestTimeout = 15000;
+
+function shutdown(sig) {
+  log(`${sig}: shutting down`);
+  const force = setTimeout(() => process.exit(0), 2000);
+  force.unref();
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
+if (MAX_LIFETIME > 0) {
+  setTimeout(() => shutdown(`max lifetime ${MAX_LIFETIME}s reached`), MAX_LIFETIME * 1000).unref();
+}
+
+server.on('error', (e) => { console.error(`server.mjs: ${e.message}`); process.exit(1); });
+
+server.listen(PORT, '127.0.0.1', async () => {
+  try {
+    const port = server.address().port;
+    const issuer = `https://127.0.0.1:${port}${MOUNT}`;
+    const { default: Provider } = await providerModule;
+
+    const signingKey = await signingKeyPromise;
+    const clientCommon = {
+      grant_types: [DEVICE_GRANT, 'refresh_token'],
+      response_types: [],
+      redirect_uris: [],
+      id_token_signed_response_alg: ALG,
+    };
+    const provider = new Provider(issuer, {
+      adapter: TestAdapter,
+      clients: [
+        { ...clientCommon, client_id: 'pod-test', client_name: 'PAM OIDC test (public)', token_endpoint_auth_method: 'none' },
+        {
+          ...clientCommon, client_id: 'pod-secret', client_name: 'PAM OIDC test (confidential)',
+          client_secret: 'pod-secret-value-0123456789', token_endpoint_auth_method: 'client_secret_basic',
+        },
+      ],
+      jwks: { keys: [signingKey] },
+      cookies: { keys: [randomBytes(32).toString('base64url')] },
+      findAccount,
+      scopes: ['openid', 'offline_access', 'profile', 'email'],
+      claims: {
+        acr: null, sid: null, auth_time: null, iss: null,
+        openid: ['sub'],
+        profile: [...STD_PROFILE, ...extraClaimNames],
+        email: STD_EMAIL,
+      },
+      conformIdTokenClaims: opts.conform,
+      routes: ROUTES,
+      interactions: { url: (ctx, interaction) => `${MOUNT}/interaction/${interaction.uid}` },
+      features: {
+        devInteractions: { enabled: false },
+        deviceFlow: {
+          enabled: true,
+          charset: CHARSET,
+          mask: CHARSET === 'digits' ? '***-***-***' : '****-****',
+          userCodeInputSource,
+          userCodeConfirmSource,
+          successSource,
+        },
+        revocation: { enabled: true },
+        introspection: { enabled: true },
+      },
+      clientBasedCORS: () => false,
+      ttl: {
+        AccessToken: 3600,
+        AuthorizationCode: 60,
+        BackchannelAuthenticationRequest: 600,
+        ClientCredentials: 600,
+        DeviceCode: DEVICE_TTL,
+        Grant: 14 * 24 * 3600,
+        IdToken: 3600,
+        Interaction: 3600,
+        PreAuthorizedCode: 600,
+        RefreshToken: 14 * 24 * 3600,
+        Session: 14 * 24 * 3600,
+      },
+    });
+
+    // counting, slow_down injection and the optional interval
+    provider.use(async (ctx, next) => {
+      const p = ctx.path;
+      if (ctx.method === 'GET' && p === '/.well-known/openid-configuration') stats.discovery += 1;
+      if (ctx.method === 'GET' && p === ROUTES.jwks) stats.jwks += 1;
+
+      if (ctx.method === 'POST' && p === ROUTES.device_authorization) {
+        stats.device_requests += 1;
+        await next();
+        if (INTERVAL !== undefined && ctx.status === 200 && ctx.body && typeof ctx.body === 'object' && ctx.body.device_code) {
+          ctx.body.interval = INTERVAL;
+        }
+        return;
+      }
+
+      if (ctx.method === 'POST' && p === ROUTES.token && ctx.is('application/x-www-form-urlencoded')) {
+        // read the body here (the provider then uses req.body) to see the grant type
+        let raw;
+        try {
+          raw = await readWholeBody(ctx.req);
+        } catch {
+          ctx.status = 400;
+          ctx.body = { error: 'invalid_request', error_description: 'failed to read the request body' };
+          return;
+        }
+        ctx.req.body = raw;
+        const grantType = new URLSearchParams(raw.toString('utf8')).get('grant_type');
+        if (grantType !== DEVICE_GRANT) { await next(); return; }
+        const t = since();
+        if (slowDownLeft > 0) {
+          slowDownLeft -= 1;
+          ctx.status = 400;
+          ctx.set('cache-control', 'no-store');
+          ctx.body = { error: 'slow_down', error_description: 'injected by the test provider (--slow-down)' };
+          stats.token_polls.push({ t, status: 400, error: 'slow_down' });
+          return;
+        }
+        try {
+          await next();
+        } finally {
+          const err = ctx.body && typeof ctx.body === 'object' && typeof ctx.body.error === 'string' ? ctx.body.error : null;
+          stats.token_polls.push({ t, status: ctx.status, error: err });
+          log(`device_code poll -> ${ctx.status} ${err || 'tokens issued'}`);
+        }
+        return;
+      }
+      await next();
+    });
+
+    provider.use(interactionMiddleware(provider));
+
+    provider.on('server_error', (ctx, err) => log('server_error:', err));
+
+    state.callback = provider.callback();
+    state.issuer = issuer;
+
+    const ready = opts['ready-file'];
+    const tmp = `${ready}.tmp.${process.pid}`;
+    fs.writeFileSync(tmp, `${JSON.stringify({ issuer, port, pid: process.pid })}\n`);
+    fs.renameSync(tmp, ready);
+    log(`listening: issuer ${issuer} alg ${ALG} kid ${signingKey.kid} cert ${opts.cert} device-ttl ${DEVICE_TTL}`
+      + `${INTERVAL !== undefined ? ` interval ${INTERVAL}` : ''}${SLOW_DOWN ? ` slow-down ${SLOW_DOWN}` : ''}`);
+  } catch (e) {
+    console.error('server.mjs: start-up failed:', e);
+    process.exit(1);
+  }
+});

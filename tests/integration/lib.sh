@@ -1,0 +1,131 @@
+# Shared by the integration tests: a TAP writer, a throwaway world (users
+# through nss_wrapper, a PAM confdir, a config file), the test IdP, and a
+# runner for the built module through real libpam.  Source it, with
+# top_srcdir and top_builddir set (the automake harness sets them).
+set -eu
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
+
+. "$top_srcdir/tests/idp/idp.sh"
+
+POD_MODULE="$top_builddir/.libs/pam_oauth_device.so"
+POD_DRIVER="$top_builddir/tests/integration/pam_driver"
+POD_SHIM="$top_builddir/tests/integration/.libs/libsyslog_capture.so"
+NSS_WRAPPER_LIB=$(ls /usr/lib/*/libnss_wrapper.so 2>/dev/null | head -n 1)
+
+tap_n=0
+tap_failed=0
+
+ok() { # ok STATUS DESCRIPTION  (STATUS 0 = pass)
+    tap_n=$((tap_n + 1))
+    if [ "$1" -eq 0 ]; then
+        echo "ok $tap_n - $2"
+    else
+        echo "not ok $tap_n - $2"
+        tap_failed=$((tap_failed + 1))
+    fi
+}
+
+is() { # is GOT EXPECTED DESCRIPTION
+    if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "# got '$1', expected '$2'"; fi
+}
+
+like() { # like FILE REGEX DESCRIPTION
+    if grep -Eq -- "$2" "$1"; then ok 0 "$3"; else ok 1 "$3"; echo "# /$2/ not in $1:"; sed 's/^/#   /' "$1" | tail -n 20; fi
+}
+
+unlike() { # unlike FILE REGEX DESCRIPTION
+    if grep -Eq -- "$2" "$1"; then ok 1 "$3"; echo "# /$2/ found in $1"; else ok 0 "$3"; fi
+}
+
+skip_all() {
+    echo "1..0 # SKIP $1"
+    exit 0
+}
+
+done_testing() {
+    echo "1..$tap_n"
+}
+
+pod_cleanup() {
+    set +e
+    idp_stop >/dev/null 2>&1
+    if [ -n "${POD_WORK:-}" ] && [ -d "$POD_WORK" ]; then
+        if [ "$tap_failed" -gt 0 ] && [ -f "$POD_WORK/idp.log" ]; then
+            echo "# IdP log (tail):"; tail -n 30 "$POD_WORK/idp.log" | sed 's/^/#   /'
+        fi
+        rm -rf "$POD_WORK"
+    fi
+}
+
+# pod_setup [idp flags...]: a world and a running test IdP.
+pod_setup() {
+    [ "$(id -u)" -eq 0 ] || skip_all "needs root (config files must be owned by root)"
+    [ -x "$POD_DRIVER" ] && [ -f "$POD_MODULE" ] || skip_all "module or driver not built"
+    [ -n "$NSS_WRAPPER_LIB" ] || skip_all "libnss-wrapper is not installed"
+    POD_WORK=$(mktemp -d "${TMPDIR:-/tmp}/pod-it.XXXXXX")
+    chmod 755 "$POD_WORK"
+    trap pod_cleanup EXIT
+    trap 'exit 1' INT TERM
+    cat >"$POD_WORK/passwd" <<PW
+root:x:0:0:root:/root:/bin/sh
+alice:x:2001:2001:Alice:/nonexistent:/bin/sh
+bob:x:2002:2002:Bob:/nonexistent:/bin/sh
+carol:x:2003:2003:Carol:/nonexistent:/bin/sh
+PW
+    cat >"$POD_WORK/group" <<GR
+root:x:0:
+users:x:2001:alice,bob,carol
+GR
+    mkdir -m 755 "$POD_WORK/pam.d"
+    POD_CONF="$POD_WORK/pod.conf"
+    pod_service "config=$POD_CONF"
+    if [ "${1:-}" != "--no-idp" ]; then
+        idp_start "$POD_WORK" "$@"
+    fi
+}
+
+# pod_service ARGS...: the PAM service pod-test with these module arguments.
+pod_service() {
+    echo "auth required $POD_MODULE $*" >"$POD_WORK/pam.d/pod-test"
+}
+
+# pod_config [key = value lines on stdin]: the usual config plus extras.
+pod_config() {
+    {
+        echo "issuer = ${IDP_ISSUER:-https://127.0.0.1:9}"
+        echo "client_id = pod-test"
+        [ -z "${IDP_CA:-}" ] || echo "ca_file = $IDP_CA"
+        echo "timeout = 30"
+        cat
+    } >"$POD_CONF"
+    chmod 644 "$POD_CONF"
+}
+
+# pod_run USER [driver args]: authenticates USER; sets RESULT, ELAPSED_MS,
+# and leaves the output in $POD_OUT and log lines in $POD_LOG.
+pod_run() {
+    local user=$1 start end
+    shift
+    POD_OUT="$POD_WORK/out.$tap_n"
+    POD_LOG="$POD_WORK/syslog.$tap_n"
+    : >"$POD_LOG"
+    start=$(date +%s%N)
+    env LD_PRELOAD="$NSS_WRAPPER_LIB $POD_SHIM" \
+        NSS_WRAPPER_PASSWD="$POD_WORK/passwd" NSS_WRAPPER_GROUP="$POD_WORK/group" \
+        POD_SYSLOG_FILE="$POD_LOG" \
+        timeout 120 "$POD_DRIVER" --confdir "$POD_WORK/pam.d" --user "$user" "$@" \
+        >"$POD_OUT" 2>&1 || true
+    end=$(date +%s%N)
+    ELAPSED_MS=$(( (end - start) / 1000000 ))
+    RESULT=$(sed -n 's/^PAM_RESULT=//p' "$POD_OUT")
+}
+
+# The command the driver runs at the prompt: read the code from the
+# message, as a person would, and approve (or deny) as LOGIN.
+approve_cmd() { # approve_cmd LOGIN [approve.mjs flags]
+    echo "env -u LD_PRELOAD bash '$top_srcdir/tests/integration/approve-from-info.sh' $*"
+}

@@ -160,7 +160,8 @@ static const char *ec_key(const cJSON *jwk, const struct curve *c, EVP_PKEY **ou
         why = no_memory;
         goto out;
     }
-    /* fromdata already refuses most bad points; the check is explicit. */
+    /* OpenSSL 3.0 fromdata already refuses points off the curve; the
+     * explicit check does not rely on that. */
     pkey = from_params("EC", bld);
     if (pkey == NULL || !public_check(pkey)) {
         why = "EC point not on the curve";
@@ -337,6 +338,9 @@ int pod_jwks_parse(const char *text, size_t len, struct pod_jwks **out,
     doc = pod_json_parse(text, len, err);
     if (doc == NULL)
         return -1;
+    /* Refused keys leave OpenSSL errors that are not ours to report; the
+     * caller's own errors stay. */
+    ERR_set_mark();
     keys = pod_json_get(doc, "keys");
     if (!cJSON_IsArray(keys)) {
         *err = "JWKS is not an object with a keys array";
@@ -365,8 +369,7 @@ int pod_jwks_parse(const char *text, size_t len, struct pod_jwks **out,
 out:
     pod_jwks_free(set);
     cJSON_Delete(doc);
-    /* Refused keys leave OpenSSL errors that are not ours to report. */
-    ERR_clear_error();
+    ERR_pop_to_mark();
     return rc;
 }
 

@@ -102,14 +102,14 @@ static cJSON *decode_object(const char *b64, size_t len, const char *what_b64,
 {
     size_t n = 0;
     unsigned char *raw = pod_b64url_decode(b64, len, &n);
-    const char *jerr = NULL;
     cJSON *obj;
 
     if (raw == NULL) {
         *err = what_b64;
         return NULL;
     }
-    obj = pod_json_parse((const char *)raw, n, &jerr);
+    /* The JSON reason is dropped: which part failed matters more. */
+    obj = pod_json_parse((const char *)raw, n, NULL);
     explicit_bzero(raw, n);
     free(raw);
     if (obj == NULL) {
@@ -273,14 +273,15 @@ static int verify_with(const struct alg *a, EVP_PKEY *pkey, const struct pod_jwt
 
     if (md == NULL || EVP_DigestVerifyInit_ex(md, &pctx, a->md, NULL, NULL, pkey, NULL) != 1)
         goto out;
-    if (a->kty == POD_KTY_RSA) {
-        /* PSS as RFC 7518 3.5 fixes it: MGF1 with the same hash, salt as
-         * long as the hash, nothing recovered from the signature. */
-        if (EVP_PKEY_CTX_set_rsa_padding(pctx, a->pss ? RSA_PKCS1_PSS_PADDING : RSA_PKCS1_PADDING) != 1 ||
-            (a->pss && (EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
-                        EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, a->md, NULL) != 1)))
-            goto out;
-    }
+    if (a->kty == POD_KTY_RSA && !a->pss &&
+        EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
+        goto out;
+    /* PSS as RFC 7518 3.5 fixes it: MGF1 with the same hash, and a salt
+     * exactly as long as the hash (not AUTO, which takes any length). */
+    if (a->pss && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+                   EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1 ||
+                   EVP_PKEY_CTX_set_rsa_mgf1_md_name(pctx, a->md, NULL) != 1))
+        goto out;
     rc = EVP_DigestVerify(md, sig, sig_len, (const unsigned char *)jwt->signing_input,
                           jwt->signing_input_len) == 1;
 out:
@@ -356,9 +357,11 @@ enum pod_jwt_sig pod_jwt_verify(const struct pod_jwt *jwt,
         *err = "ID token signature length wrong";
         return POD_JWT_SIG_BAD;
     }
+    /* A failed check queues OpenSSL errors: drop ours, keep the caller's. */
+    ERR_set_mark();
     ok = verify_with(a, key->pkey, jwt, sig, sig_len);
+    ERR_pop_to_mark();
     OPENSSL_free(der);
-    ERR_clear_error();
     if (ok == 1)
         return POD_JWT_SIG_OK;
     *err = ok == 0 ? "ID token signature invalid" : "ID token signature could not be checked";

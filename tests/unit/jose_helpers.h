@@ -1,6 +1,6 @@
 /* Test helpers for the JOSE code: keys made with OpenSSL, their public
  * JWKs and tokens signed here.  They use OpenSSL and cJSON only, never
- * the code under test, except jh_jwks().  Include after <cmocka.h>. */
+ * the code under test, except jh_jwks(). */
 #ifndef JOSE_HELPERS_H
 #define JOSE_HELPERS_H
 

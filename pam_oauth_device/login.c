@@ -111,6 +111,18 @@ out:
     return rc;
 }
 
+/* Debug only: the verified claims, printable and bounded (they are no
+ * secret, but personal data). */
+static void log_claims(pam_handle_t *pamh, const cJSON *claims)
+{
+    char *text = cJSON_PrintUnformatted(claims);
+    char *clean = text ? pod_sanitize(text, 900) : NULL;
+
+    pod_log(pamh, LOG_DEBUG, "ID token claims: %s", clean ? clean : "?");
+    free(clean);
+    free(text);
+}
+
 /* One line per decision.  Strings from the client and the IdP are made
  * printable so that nobody can forge log lines. */
 static void audit(pam_handle_t *pamh, const struct pod_options *opts,
@@ -210,6 +222,8 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     rc = verify_id_token(pamh, http, opts, &ep, tokens.id_token, &jwt);
     if (rc != PAM_SUCCESS)
         goto out;
+    if (opts->debug)
+        log_claims(pamh, jwt.claims);
     rc = pod_identity_check(jwt.claims, req->user, opts, &reason, &mapped);
 out:
     audit(pamh, opts, req, jwt.claims, mapped, reason, rc);

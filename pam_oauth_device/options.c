@@ -492,29 +492,46 @@ static int parse_line(pam_handle_t *pamh, struct pod_options *opts, const struct
     return apply(pamh, opts, o, key, strlen(key), value);
 }
 
-static int parse_text(pam_handle_t *pamh, struct pod_options *opts, const char *path,
-                      struct text *t)
+/* The config file parser; the file loader reads the file and calls it. */
+int pod_options_parse_text(pam_handle_t *pamh, const char *text, size_t len,
+                           const char *name, struct pod_options *opts)
 {
     bool seen[ARRAY_SIZE(table)] = { false };
     char where[1024];
     const struct origin o = { SRC_FILE, where, seen };
-    char *line = t->data, *end = t->data + t->len;
+    /* One line at a time, cut in place; wiped: it may hold the secret. */
+    char line[POD_MAX_LINE + 1];
+    const char *p = text, *end = text + len;
     unsigned lineno = 0;
     int rc = PAM_SUCCESS;
 
-    while (line < end && rc == PAM_SUCCESS) {
-        char *eol = memchr(line, '\n', (size_t)(end - line));
-        if (eol == NULL)
-            eol = end; /* the last line has no newline; data[len] is NUL */
-        snprintf(where, sizeof(where), "%s:%u", path, ++lineno);
-        if (eol - line > POD_MAX_LINE) {
-            pod_log(pamh, LOG_ERR, "%s: line longer than %d bytes", where, POD_MAX_LINE);
-            return PAM_SERVICE_ERR;
-        }
-        *eol = '\0';
-        rc = parse_line(pamh, opts, &o, line);
-        line = eol + 1;
+    if (name == NULL)
+        name = "config";
+    if (len > 0 && memchr(text, '\0', len) != NULL) {
+        pod_log(pamh, LOG_ERR, "%s: refused: it contains a NUL byte", name);
+        return PAM_SERVICE_ERR;
     }
+    while (p < end && rc == PAM_SUCCESS) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        size_t n;
+
+        if (eol == NULL)
+            eol = end; /* the last line has no newline */
+        n = (size_t)(eol - p);
+        snprintf(where, sizeof(where), "%s:%u", name, ++lineno);
+        if (n > POD_MAX_LINE) {
+            pod_log(pamh, LOG_ERR, "%s: line longer than %d bytes", where, POD_MAX_LINE);
+            rc = PAM_SERVICE_ERR;
+            break;
+        }
+        memcpy(line, p, n);
+        line[n] = '\0';
+        rc = parse_line(pamh, opts, &o, line);
+        if (eol == end)
+            break;
+        p = eol + 1;
+    }
+    explicit_bzero(line, sizeof(line));
     return rc;
 }
 
@@ -532,7 +549,7 @@ static int read_config(pam_handle_t *pamh, struct pod_options *opts,
     if (opts->config == NULL && (opts->config = strdup(path)) == NULL)
         rc = oom(pamh);
     else
-        rc = parse_text(pamh, opts, path, &t);
+        rc = pod_options_parse_text(pamh, t.data, t.len, path, opts);
     /* The same rule as for client_secret_file. */
     if (rc == PAM_SUCCESS && opts->client_secret != NULL && (t.mode & S_IRWXO)) {
         pod_log(pamh, LOG_ERR, "%s: refused: holds client_secret but others have access "

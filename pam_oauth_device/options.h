@@ -46,6 +46,18 @@ int pod_options_load_at(pam_handle_t *pamh, const char *default_config,
 /* Wipes client_secret, frees everything and zeroes *opts. */
 void pod_options_free(struct pod_options *opts);
 
+/* The config file parser, on a buffer (the file loader reads the file and
+ * calls it; so does the fuzzer): the "key = value" lines of text, len
+ * bytes (no NUL byte; no terminating NUL needed), applied to *opts as
+ * config-file values.  name says where, in messages ("NAME:LINE"); NULL
+ * reads "config".  Defaults, module arguments, the required keys and
+ * client_secret_file are pod_options_load_at's business, not this one's.
+ * *opts must be zeroed or hold earlier values; on failure it keeps what
+ * was set so far (pod_options_free releases it).  PAM_SUCCESS,
+ * PAM_SERVICE_ERR (logged) or PAM_BUF_ERR. */
+int pod_options_parse_text(pam_handle_t *pamh, const char *text, size_t len,
+                           const char *name, struct pod_options *opts);
+
 /* Open a root-owned regular file that is not group/world writable (and,
  * when secret, gives others no access at all), refusing symlinks and files
  * over POD_MAX_FILE.  Returns an fd or -1 with the reason logged. */

@@ -22,16 +22,27 @@ idp_start() {
     fi
     local work=$1
     shift
-    if [ ! -d "$_IDP_DIR/node_modules/oidc-provider" ]; then
-        echo "idp_start: $_IDP_DIR/node_modules is missing; run: npm ci --prefix tests/idp" >&2
-        return 1
-    fi
     if ! command -v node >/dev/null 2>&1; then
         echo "idp_start: node is not installed" >&2
         return 1
     fi
     mkdir -p "$work" || return 1
     work=$(cd "$work" && pwd) || return 1
+    # A read-only source tree without node_modules (make distcheck) runs the
+    # scripts from a copy beside the modules named by POD_IDP_NODE_MODULES.
+    IDP_APP_DIR=$_IDP_DIR
+    if [ ! -d "$_IDP_DIR/node_modules/oidc-provider" ] &&
+        [ -d "${POD_IDP_NODE_MODULES:-}/oidc-provider" ]; then
+        IDP_APP_DIR=$work/idp-app
+        mkdir -p "$IDP_APP_DIR" &&
+            cp "$_IDP_DIR"/*.mjs "$_IDP_DIR/package.json" "$IDP_APP_DIR/" &&
+            ln -sfn "$POD_IDP_NODE_MODULES" "$IDP_APP_DIR/node_modules" || return 1
+    fi
+    export IDP_APP_DIR
+    if [ ! -d "$IDP_APP_DIR/node_modules/oidc-provider" ]; then
+        echo "idp_start: $_IDP_DIR/node_modules is missing; run: npm ci --prefix tests/idp" >&2
+        return 1
+    fi
     if ! bash "$_IDP_DIR/mkca.sh" "$work/tls"; then
         echo "idp_start: mkca.sh $work/tls failed" >&2
         return 1
@@ -47,7 +58,7 @@ idp_start() {
     fi
     : >"$IDP_LOG" || return 1
     # the default lifetime bound comes first so a caller's flag overrides it
-    node "$_IDP_DIR/server.mjs" --max-lifetime "${IDP_MAX_LIFETIME:-1800}" \
+    node "$IDP_APP_DIR/server.mjs" --max-lifetime "${IDP_MAX_LIFETIME:-1800}" \
         --tls-dir "$work/tls" --ready-file "$ready" "$@" \
         </dev/null >>"$IDP_LOG" 2>&1 &
     IDP_PID=$!
@@ -112,7 +123,7 @@ idp_approve() {
     fi
     local code=$1 login=$2
     shift 2
-    node "$_IDP_DIR/approve.mjs" --issuer "$IDP_ISSUER" --ca "$IDP_CA" \
+    node "${IDP_APP_DIR:-$_IDP_DIR}/approve.mjs" --issuer "$IDP_ISSUER" --ca "$IDP_CA" \
         --user-code "$code" --login "$login" "$@" </dev/null
 }
 

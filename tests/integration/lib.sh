@@ -29,6 +29,12 @@ ok() { # ok STATUS DESCRIPTION  (STATUS 0 = pass)
     fi
 }
 
+ok_if() { # ok_if DESCRIPTION 'SHELL CONDITION' (safe under set -e)
+    local r=0
+    eval "$2" || r=1
+    ok "$r" "$1"
+}
+
 is() { # is GOT EXPECTED DESCRIPTION
     if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "# got '$1', expected '$2'"; fi
 }

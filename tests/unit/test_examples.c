@@ -1,0 +1,210 @@
+/* Every example configuration loads through the real option parser, so
+ * that none of them rots: every *.conf in examples/ and examples/providers/
+ * under $srcdir (default "."), found by glob, so a new example is covered
+ * without touching this file.  Each is copied to a root-owned 0644 temp
+ * file first (the parser refuses files not owned by root), so the test
+ * runs as root and skips otherwise.  Commented-out "#key = value" lines
+ * must name keys the parser knows too: uncommenting one must never give
+ * "unknown option".  (test_options checks that the main example shows
+ * every key with its default; this file does not repeat that.) */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "options.h"
+
+/* The folders whose *.conf are pod configuration files, under $srcdir.
+ * (examples/sshd_config.d/ holds sshd configuration, not ours.) */
+static const char *const patterns[] = {
+    "examples/*.conf",
+    "examples/providers/*.conf",
+};
+
+/* At least this many, so that a wrong $srcdir cannot pass with nothing:
+ * the main example and five providers. */
+#define MIN_EXAMPLES 6
+
+/* ---- log capture: the parser's reason, shown when a load fails ---- */
+
+static char last_log[1024];
+
+static void sink(int prio, const char *msg)
+{
+    (void)prio;
+    snprintf(last_log, sizeof(last_log), "%s", msg);
+    print_message("# log: %s\n", msg);
+}
+
+/* ---- files ---- */
+
+static char *slurp(const char *path, size_t *len)
+{
+    char *data = malloc(POD_MAX_FILE + 2);
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    assert_non_null(data);
+    if (f == NULL)
+        fail_msg("cannot open %s", path);
+    n = fread(data, 1, POD_MAX_FILE + 1, f);
+    fclose(f);
+    if (n > POD_MAX_FILE)
+        fail_msg("%s is larger than the parser accepts", path);
+    data[n] = '\0';
+    *len = n;
+    return data;
+}
+
+/* A root-owned 0644 copy in a fresh temp dir; *dir receives the dir. */
+static void copy_to_temp(const char *data, size_t len, char *dir, size_t dirsize,
+                         char *path, size_t pathsize)
+{
+    int fd;
+
+    snprintf(dir, dirsize, "/tmp/pod-examples-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, pathsize, "%s/pam_oauth_device.conf", dir);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    assert_int_equal(fchmod(fd, 0644), 0);
+    assert_int_equal(close(fd), 0);
+}
+
+static bool known_key(const char *key, size_t len)
+{
+    const char *k;
+
+    for (size_t i = 0; (k = pod_option_key(i, NULL)) != NULL; i++)
+        if (strlen(k) == len && memcmp(k, key, len) == 0)
+            return true;
+    return false;
+}
+
+/* "#key = value" lines (no blank after '#': prose comments have one)
+ * name known keys. */
+static void check_commented_keys(const char *name, const char *data)
+{
+    unsigned lineno = 0;
+
+    for (const char *line = data; *line != '\0';) {
+        const char *eol = strchr(line, '\n');
+        const char *p = line + 1;
+        size_t len;
+
+        if (eol == NULL)
+            eol = line + strlen(line);
+        lineno++;
+        if (line[0] == '#') {
+            const char *q;
+
+            len = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+            q = p + len + strspn(p + len, " \t");
+            if (len > 0 && q < eol && *q == '=') {
+                if (!known_key(p, len))
+                    fail_msg("%s:%u: commented-out key \"%.*s\" is unknown to the parser",
+                             name, lineno, (int)len, p);
+            }
+        }
+        line = *eol == '\n' ? eol + 1 : eol;
+    }
+}
+
+/* ---- the test, one per example ---- */
+
+static void test_example_loads(void **state)
+{
+    const char *path = *state;
+    char dir[64], copy[PATH_MAX], arg[PATH_MAX + 8];
+    const char *argv[1];
+    struct pod_options o;
+    size_t len;
+    char *data = slurp(path, &len);
+    int rc;
+
+    check_commented_keys(path, data);
+    copy_to_temp(data, len, dir, sizeof(dir), copy, sizeof(copy));
+    free(data);
+    snprintf(arg, sizeof(arg), "config=%s", copy);
+    argv[0] = arg;
+    last_log[0] = '\0';
+    /* The default path is absent, so only the example is read. */
+    rc = pod_options_load_at(NULL, "/nonexistent/pam_oauth_device.conf", 1, argv, &o);
+    unlink(copy);
+    rmdir(dir);
+    if (rc != PAM_SUCCESS)
+        fail_msg("%s does not load (%s): %s", path, pam_strerror(NULL, rc), last_log);
+    assert_non_null(o.issuer);
+    assert_non_null(o.client_id);
+    pod_options_free(&o);
+}
+
+int main(void)
+{
+    const char *srcdir = getenv("srcdir");
+    const char *output = getenv("CMOCKA_MESSAGE_OUTPUT");
+    struct CMUnitTest *tests;
+    glob_t g = { 0 };
+    char pattern[PATH_MAX];
+    size_t n = 0;
+    int rc;
+
+    /* The parser refuses a config file not owned by root. */
+    if (geteuid() != 0) {
+        if (output != NULL && strcasecmp(output, "TAP") == 0) {
+            printf("1..0 # SKIP needs root\n");
+            return 0;
+        }
+        fprintf(stderr, "test_examples: needs root, skipped\n");
+        return 77;
+    }
+    if (srcdir == NULL || *srcdir == '\0')
+        srcdir = ".";
+    for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+        snprintf(pattern, sizeof(pattern), "%s/%s", srcdir, patterns[i]);
+        rc = glob(pattern, i == 0 ? 0 : GLOB_APPEND, NULL, &g);
+        if (rc != 0 && rc != GLOB_NOMATCH) {
+            fprintf(stderr, "test_examples: glob %s failed\n", pattern);
+            return 99;
+        }
+    }
+    if (g.gl_pathc < MIN_EXAMPLES) {
+        fprintf(stderr, "test_examples: found %zu examples under %s/examples, "
+                "expected at least %d (set srcdir to the source tree)\n",
+                g.gl_pathc, srcdir, MIN_EXAMPLES);
+        globfree(&g);
+        return 99;
+    }
+    tests = calloc(g.gl_pathc, sizeof(*tests));
+    if (tests == NULL)
+        return 99;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        /* The test's name is the example's path, as the TAP line shows. */
+        const char *name = g.gl_pathv[i] + strlen(srcdir) + 1;
+        tests[n++] = (struct CMUnitTest){
+            .name = name,
+            .test_func = test_example_loads,
+            .initial_state = g.gl_pathv[i],
+        };
+    }
+    pod_log_set_sink(sink);
+    rc = _cmocka_run_group_tests("examples", tests, n, NULL, NULL);
+    free(tests);
+    globfree(&g);
+    return rc;
+}

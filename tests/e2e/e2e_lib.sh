@@ -33,6 +33,7 @@ e2e_cleanup() {
 # so that two runs of the same test (same users) never overlap.
 e2e_init() {
     local name=$1
+    [ -z "${POD_SKIP_E2E:-}" ] || skip_all "$POD_SKIP_E2E"
     [ "$(id -u)" -eq 0 ] || skip_all "needs root (creates users, runs sshd/sudo)"
     [ -f "$POD_MODULE" ] || skip_all "module not built ($POD_MODULE)"
     e2e_need expect flock useradd userdel getent setpriv timeout

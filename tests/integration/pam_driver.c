@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <security/pam_appl.h>
@@ -103,7 +104,8 @@ int main(int argc, char **argv)
     struct pam_conv pc = { conv, &d };
     const char *confdir = NULL, *service = "pod-test", *user = NULL, *rhost = NULL;
     pam_handle_t *pamh = NULL;
-    int flags = 0, rc, opt;
+    int flags = 0, rc, opt, sigint_ms = -1;
+    pid_t killer = 0;
     static const struct option longopts[] = {
         { "confdir", required_argument, NULL, 'c' },
         { "service", required_argument, NULL, 's' },
@@ -112,6 +114,7 @@ int main(int argc, char **argv)
         { "approve-cmd", required_argument, NULL, 'a' },
         { "conv-fail", no_argument, NULL, 'f' },
         { "silent", no_argument, NULL, 'q' },
+        { "sigint-after", required_argument, NULL, 'i' },
         { NULL, 0, NULL, 0 },
     };
 
@@ -124,15 +127,32 @@ int main(int argc, char **argv)
         case 'a': d.approve_cmd = optarg; break;
         case 'f': d.conv_fail = 1; break;
         case 'q': flags |= PAM_SILENT; break;
+        case 'i': sigint_ms = atoi(optarg); break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
-                    "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--silent]\n");
+                    "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--silent] "
+                    "[--sigint-after MS]\n");
             return 99;
         }
     }
     if (confdir == NULL || user == NULL) {
         fprintf(stderr, "pam_driver: --confdir and --user are required\n");
         return 99;
+    }
+    if (sigint_ms >= 0) {
+        /* As sudo does: SIGINT blocked during authentication, so Ctrl-C
+         * only leaves it pending for the module to notice. */
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        killer = fork();
+        if (killer == 0) {
+            struct timespec ts = { sigint_ms / 1000, (sigint_ms % 1000) * 1000000L };
+            nanosleep(&ts, NULL);
+            kill(getppid(), SIGINT);
+            _exit(0);
+        }
     }
     rc = pam_start_confdir(service, user, &pc, confdir, &pamh);
     if (rc == PAM_SUCCESS && rhost != NULL)
@@ -148,6 +168,10 @@ int main(int argc, char **argv)
         int status = 0;
         waitpid(d.approver, &status, 0);
         printf("APPROVER_EXIT=%d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128);
+    }
+    if (killer > 0) {
+        kill(killer, SIGKILL);
+        waitpid(killer, NULL, 0);
     }
     free(d.info);
     return rc;

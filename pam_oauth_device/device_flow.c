@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "claims.h"
 #include "clock.h"
 #include "device_flow.h"
 #include "json.h"
@@ -154,6 +155,23 @@ int pod_device_request(pam_handle_t *pamh, struct pod_http *http,
     pod_buf_init(&form, POD_HTTP_MAX_BODY);
     if (pod_form_add(&form, "scope", opts->scope) != 0)
         goto out;
+    /* required_acr as a request too (OIDC Core 3.1.2.1: voluntary; the ID
+     * token's acr is what counts). */
+    if (!pod_list_empty(opts->required_acr)) {
+        char acr[POD_MAX_LINE + 1];
+        const char *p = opts->required_acr, *item;
+        size_t n, o = 0;
+
+        while (pod_list_next(&p, &item, &n) && o + n + 1 < sizeof(acr)) {
+            if (o > 0)
+                acr[o++] = ' ';
+            memcpy(acr + o, item, n);
+            o += n;
+        }
+        acr[o] = '\0';
+        if (pod_form_add(&form, "acr_values", acr) != 0)
+            goto out;
+    }
     rc = pod_http_post_form(http, ep->device_authorization_endpoint, form.data, &resp);
     if (rc != PAM_SUCCESS)
         goto out;
@@ -300,14 +318,21 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
         goto out;
     for (;;) {
         struct pod_http_resp resp = { 0 };
-        char why[128];
-        long asked = 0;
+        char why[160];
+        long asked = 0, status = 0;
         enum pod_poll result;
         int w = pod_wait_ms(wait_ms, deadline_ms);
 
         if (w < 0) {
             pod_log(pamh, LOG_NOTICE, "login interrupted by a signal");
             rc = PAM_ABORT;
+            goto out;
+        }
+        if (w > 0 && failures > 0) {
+            /* The IdP failed us to the end: not the person's doing. */
+            pod_log(pamh, LOG_ERR, "the token endpoint failed until the deadline "
+                    "(%d polls)", polls);
+            rc = PAM_AUTHINFO_UNAVAIL;
             goto out;
         }
         if (w > 0) {
@@ -324,14 +349,17 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
             result = POD_POLL_TRANSIENT;
             snprintf(why, sizeof(why), "token endpoint unreachable");
         } else {
-            result = pod_token_parse(resp.status, resp.body.data, resp.body.len,
+            status = resp.status;
+            result = pod_token_parse(status, resp.body.data, resp.body.len,
                                      out, &asked, why, sizeof(why));
         }
         pod_http_resp_wipe(&resp);
         if (opts->debug)
-            pod_log(pamh, LOG_DEBUG, "poll %d: %s", polls, why);
+            pod_log(pamh, LOG_DEBUG, "poll %d: HTTP %ld %s", polls, status, why);
         if (result == POD_POLL_TRANSIENT && ++failures < MAX_TRANSIENT) {
             wait_ms = backoff_ms(interval_ms, failures);
+            pod_log(pamh, LOG_WARNING, "token endpoint: HTTP %ld %s; trying again "
+                    "in %lld s", status, why, (long long)(wait_ms / 1000));
             continue;
         }
         switch (result) {
@@ -357,12 +385,12 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
             rc = PAM_AUTH_ERR;
             goto out;
         case POD_POLL_ERROR:
-            pod_log(pamh, LOG_ERR, "token endpoint answered error %s", why);
+            pod_log(pamh, LOG_ERR, "token endpoint answered HTTP %ld error %s", status, why);
             rc = PAM_AUTHINFO_UNAVAIL;
             goto out;
         case POD_POLL_TRANSIENT:
         case POD_POLL_BAD:
-            pod_log(pamh, LOG_ERR, "token endpoint: %s", why);
+            pod_log(pamh, LOG_ERR, "token endpoint: HTTP %ld %s", status, why);
             rc = PAM_AUTHINFO_UNAVAIL;
             goto out;
         }

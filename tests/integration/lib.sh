@@ -71,6 +71,7 @@ pod_cleanup() {
 
 # pod_setup [idp flags...]: a world and a running test IdP.
 pod_setup() {
+    [ -z "${POD_SKIP_INTEGRATION:-}" ] || skip_all "$POD_SKIP_INTEGRATION"
     [ "$(id -u)" -eq 0 ] || skip_all "needs root (config files must be owned by root)"
     [ -x "$POD_DRIVER" ] && [ -f "$POD_MODULE" ] || skip_all "module or driver not built"
     [ -n "$NSS_WRAPPER_LIB" ] || skip_all "libnss-wrapper is not installed"
@@ -90,6 +91,7 @@ users:x:2001:alice,bob,carol
 GR
     mkdir -m 755 "$POD_WORK/pam.d"
     POD_CONF="$POD_WORK/pod.conf"
+    pod_valgrind_start
     pod_service "config=$POD_CONF"
     if [ "${1:-}" != "--no-idp" ]; then
         idp_start "$POD_WORK" "$@"
@@ -118,7 +120,7 @@ pod_config() {
 # POD_DRIVER_WRAP, if set, is a command the driver runs under (split on
 # blanks), e.g. POD_DRIVER_WRAP="valgrind --log-file=F" pod_run alice.
 pod_run() {
-    local user=$1 start end
+    local user=$1 start end wrap=${POD_DRIVER_WRAP:-}
     shift
     POD_OUT="$POD_WORK/out.$tap_n"
     POD_LOG="$POD_WORK/syslog.$tap_n"
@@ -127,11 +129,44 @@ pod_run() {
     env LD_PRELOAD="$NSS_WRAPPER_LIB $POD_SHIM" \
         NSS_WRAPPER_PASSWD="$POD_WORK/passwd" NSS_WRAPPER_GROUP="$POD_WORK/group" \
         POD_SYSLOG_FILE="$POD_LOG" \
-        timeout 120 ${POD_DRIVER_WRAP:-} "$POD_DRIVER" --confdir "$POD_WORK/pam.d" --user "$user" "$@" \
+        timeout 120 $wrap $(pod_valgrind_cmd) "$POD_DRIVER" --confdir "$POD_WORK/pam.d" --user "$user" "$@" \
         >"$POD_OUT" 2>&1 || true
     end=$(date +%s%N)
-    ELAPSED_MS=$(( (end - start) / 1000000 ))
+    ELAPSED_MS=$(( (end - start) / 1000000 - ${POD_VALGRIND_START_MS:-0} ))
+    pod_valgrind_check
     RESULT=$(sed -n 's/^PAM_RESULT=//p' "$POD_OUT")
+}
+
+# With POD_VALGRIND=1 every run of the module is checked by valgrind:
+# any error or definitely lost block is a failed test.  Valgrind's own
+# start-up time is measured once and taken off ELAPSED_MS, so the timing
+# assertions keep their meaning.
+pod_valgrind_cmd() {
+    [ -n "${POD_VALGRIND:-}" ] || return 0
+    echo "valgrind --quiet --error-exitcode=0 --leak-check=full --show-leak-kinds=definite" \
+        "--errors-for-leak-kinds=definite --log-file=$POD_WORK/vg.$tap_n.%p"
+}
+
+pod_valgrind_check() {
+    [ -n "${POD_VALGRIND:-}" ] || return 0
+    local logs
+    logs=$(find "$POD_WORK" -maxdepth 1 -name "vg.$tap_n.*" -size +0)
+    if [ -z "$logs" ]; then
+        ok 0 "valgrind: no errors, no definitely lost blocks"
+    else
+        ok 1 "valgrind: no errors, no definitely lost blocks"
+        sed 's/^/#   /' $logs | head -n 40
+    fi
+    rm -f "$POD_WORK"/vg.$tap_n.*
+}
+
+pod_valgrind_start() {
+    [ -n "${POD_VALGRIND:-}" ] || return 0
+    local start end
+    start=$(date +%s%N)
+    valgrind --quiet "$POD_DRIVER" >/dev/null 2>&1 || true
+    end=$(date +%s%N)
+    POD_VALGRIND_START_MS=$(( (end - start) / 1000000 ))
 }
 
 # The command the driver runs at the prompt: read the code from the

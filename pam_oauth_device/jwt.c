@@ -188,7 +188,7 @@ int pod_jwt_parse(const char *compact, struct pod_jwt *out, const char **err)
     hlen = (size_t)(dot1 - compact);
     plen = (size_t)(dot2 - dot1 - 1);
     slen = len - (size_t)(dot2 + 1 - compact);
-    if (hlen == 0 || plen == 0 || slen == 0) {
+    if (hlen == 0 || plen == 0) {
         *err = "ID token has an empty part";
         return -1;
     }
@@ -197,8 +197,13 @@ int pod_jwt_parse(const char *compact, struct pod_jwt *out, const char **err)
                                 "ID token header is not a JSON object", err);
     if (out->header == NULL)
         goto fail;
+    /* The header first: an unsigned "alg":"none" token says so in the log. */
     if ((*err = check_header(out)) != NULL)
         goto fail;
+    if (slen == 0) {
+        *err = "ID token has an empty signature";
+        goto fail;
+    }
     out->claims = decode_object(dot1 + 1, plen, "ID token claims are not base64url",
                                 "ID token claims JSON rejected",
                                 "ID token claims are not a JSON object", err);

@@ -2,7 +2,7 @@
 // Test OpenID provider for the PAM module tests: oidc-provider with the
 // OAuth 2.0 Device Authorization Grant (RFC 8628), HTTPS on 127.0.0.1 only.
 // See README.md for the flags.  Test-only state is exposed at GET /test/stats.
-import { createHash, generateKeyPair, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPair, randomBytes, sign as cryptoSign } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
@@ -22,6 +22,14 @@ function die(msg) {
 }
 
 // ---------------------------------------------------------------- options
+// --tamper MODE (TEST ONLY, see makeTamper below and README.md)
+const TAMPER_MODES = [
+  'bad-signature', 'payload-tampered', 'alg-none', 'alg-none-sig', 'hs256-pubkey', 'alg-mismatch',
+  'unknown-kid', 'key-rotation', 'iss-case', 'iss-slash', 'aud-other',
+  'aud-multi-no-azp', 'azp-other', 'exp-past', 'exp-within-leeway', 'nbf-future',
+  'iat-future', 'crit-unknown', 'typ-at+jwt', 'dup-claims', 'sub-nul',
+  'username-control', 'username-long', 'rsa-1024', 'ec-off-curve', 'jwks-oct',
+];
 let opts;
 try {
   ({ values: opts } = parseArgs({
@@ -39,6 +47,7 @@ try {
       conform: { type: 'boolean', default: false },
       accounts: { type: 'string' },
       'max-lifetime': { type: 'string', default: '0' },
+      tamper: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -51,7 +60,10 @@ if (opts.help) {
   console.log(`usage: node server.mjs --tls-dir DIR --ready-file FILE [--cert NAME] [--port N]
   [--mount /path] [--interval N] [--device-ttl SECONDS] [--slow-down N]
   [--alg RS256|PS256|ES256|EdDSA] [--user-code-charset base-20|digits] [--conform]
-  [--accounts FILE] [--max-lifetime SECONDS]`);
+  [--accounts FILE] [--max-lifetime SECONDS] [--tamper MODE]
+TEST ONLY: --tamper MODE rewrites the id_token of device_code token answers
+(and for some modes the JWKS) to forge or break it; MODE is one of
+  ${TAMPER_MODES.join(' ')}`);
   process.exit(0);
 }
 
@@ -71,6 +83,8 @@ const SLOW_DOWN = intOpt('slow-down', 0);
 const MAX_LIFETIME = intOpt('max-lifetime', 0);
 const ALG = opts.alg;
 if (!['RS256', 'PS256', 'ES256', 'EdDSA'].includes(ALG)) die('--alg must be RS256, PS256, ES256 or EdDSA');
+const TAMPER = opts.tamper;
+if (TAMPER !== undefined && !TAMPER_MODES.includes(TAMPER)) die(`--tamper must be one of: ${TAMPER_MODES.join(' ')}`);
 const CHARSET = opts['user-code-charset'];
 if (!['base-20', 'digits'].includes(CHARSET)) die('--user-code-charset must be base-20 or digits');
 let MOUNT = opts.mount;
@@ -409,6 +423,194 @@ async function readWholeBody(req) {
   return Buffer.concat(chunks);
 }
 
+// ---------------------------------------------------------------- tamper (TEST ONLY)
+// --tamper MODE forges or breaks the ID token after oidc-provider made it,
+// so that the module's tests can show it rejects each kind (README.md has
+// the list).  The token is rewritten with jose (oidc-provider's own
+// dependency) and, where the case needs a valid signature, signed with the
+// provider's real key.  Some modes also change what GET /jwks serves.
+// Nothing here runs without --tamper.
+const b64u = (buf) => Buffer.from(buf).toString('base64url');
+const jsonB64u = (obj) => b64u(JSON.stringify(obj));
+const fromB64uJson = (seg) => JSON.parse(Buffer.from(seg, 'base64url').toString('utf8'));
+const randomKid = (prefix) => `${prefix}-${randomBytes(8).toString('hex')}`;
+const publicJwk = (jwk) => {
+  const pub = { ...jwk };
+  for (const k of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']) delete pub[k];
+  return pub;
+};
+
+async function makeTamper(mode, realJwk) {
+  const jose = await import('jose');
+  const gen = promisify(generateKeyPair);
+  const realKey = await jose.importJWK(realJwk, realJwk.alg);
+  const realPem = createPublicKey({ key: publicJwk(realJwk), format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+  const realIsRsa = realJwk.kty === 'RSA';
+  const t = { mode, jwksServed: 0, extraKeys: [], extraKeysAfterFirst: [] };
+
+  // sign PAYLOAD (bytes or object) under HEADER with jose (options: jose sign options)
+  const sign = async (header, payload, key, options) => {
+    const bytes = payload instanceof Uint8Array ? payload
+      : Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload), 'utf8');
+    return new jose.CompactSign(bytes).setProtectedHeader(header).sign(key, options);
+  };
+  // a fresh key pair: jose key objects plus the public JWK with kid and alg
+  const freshKey = async (kind, alg, kid) => {
+    const pair = kind === 'ec' ? await gen('ec', { namedCurve: 'P-256' })
+      : await gen('rsa', { modulusLength: kind === 'rsa-1024' ? 1024 : 2048 });
+    const jwk = { ...pair.publicKey.export({ format: 'jwk' }), alg, use: 'sig', kid };
+    return { ...pair, jwk };
+  };
+
+  let fresh;
+  switch (mode) {
+    case 'alg-mismatch':
+      // a real signature with a key of the other type, under the real kid
+      fresh = await freshKey(realIsRsa ? 'ec' : 'rsa', realIsRsa ? 'ES256' : 'RS256', realJwk.kid);
+      break;
+    case 'unknown-kid':
+      fresh = await freshKey('rsa', 'RS256', randomKid('unknown'));
+      break;
+    case 'key-rotation':
+      fresh = await freshKey('rsa', 'RS256', randomKid('rotated'));
+      t.extraKeysAfterFirst.push(fresh.jwk);
+      break;
+    case 'rsa-1024':
+      fresh = await freshKey('rsa-1024', 'RS256', randomKid('rsa1024'));
+      t.extraKeys.push(fresh.jwk);
+      break;
+    case 'ec-off-curve': {
+      fresh = await freshKey('ec', 'ES256', randomKid('offcurve'));
+      // the same x with another y: not on P-256 (checked: OpenSSL refuses it)
+      const y = Buffer.from(fresh.jwk.y, 'base64url');
+      for (let i = 1; ; i++) {
+        const y2 = Buffer.from(y);
+        y2[y2.length - 1] ^= i;
+        const bad = { ...fresh.jwk, y: b64u(y2) };
+        let onCurve = true;
+        try { createPublicKey({ key: bad, format: 'jwk' }); } catch { onCurve = false; }
+        if (!onCurve) { t.extraKeys.push(bad); break; }
+        if (i === 255) throw new Error('could not make an off-curve point');
+      }
+      break;
+    }
+    case 'jwks-oct': {
+      const secret = randomBytes(32);
+      fresh = { secret, jwk: { kty: 'oct', k: b64u(secret), alg: 'HS256', use: 'sig', kid: randomKid('oct') } };
+      t.extraKeys.push(fresh.jwk);
+      break;
+    }
+    default:
+      break;
+  }
+
+  // The JWKS route sets ctx.body = { keys } (the provider's own array):
+  // answer a new object, never change that array.
+  t.onJwks = (body) => {
+    t.jwksServed += 1;
+    const extra = [...t.extraKeys, ...(t.jwksServed > 1 ? t.extraKeysAfterFirst : [])];
+    if (extra.length === 0 || !body || !Array.isArray(body.keys)) return body;
+    return { ...body, keys: [...body.keys, ...extra] };
+  };
+
+  t.onIdToken = async (idToken) => {
+    const [h64, p64, s64] = idToken.split('.');
+    const header = fromB64uJson(h64);
+    const claims = fromB64uJson(p64);
+    const now = Math.floor(Date.now() / 1000);
+    const user = typeof claims.preferred_username === 'string' ? claims.preferred_username : 'alice';
+    const resign = (h, c, options) => sign(h, c, realKey, options);
+    switch (mode) {
+      case 'bad-signature': {
+        const sig = Buffer.from(s64, 'base64url');
+        sig[sig.length >> 1] ^= 0x01;
+        return `${h64}.${p64}.${b64u(sig)}`;
+      }
+      case 'payload-tampered':
+        // someone else's approval made into root's; the signature is kept
+        return `${h64}.${jsonB64u({ ...claims, preferred_username: 'root' })}.${s64}`;
+      case 'alg-none':
+        return `${jsonB64u({ ...header, alg: 'none' })}.${p64}.`;
+      case 'alg-none-sig':
+        // alg none, but the old signature left in place (not empty)
+        return `${jsonB64u({ ...header, alg: 'none' })}.${p64}.${s64}`;
+      case 'hs256-pubkey':
+        // the verifier's own public key (PEM) as the HMAC secret
+        return sign({ ...header, alg: 'HS256' }, claims, Buffer.from(realPem, 'utf8'));
+      case 'alg-mismatch':
+      case 'unknown-kid':
+      case 'key-rotation':
+        return sign({ ...header, alg: fresh.jwk.alg, kid: fresh.jwk.kid }, claims, fresh.privateKey);
+      case 'rsa-1024': {
+        // jose refuses RSA under 2048 bits: node:crypto signs (RS256)
+        const input = `${jsonB64u({ ...header, alg: 'RS256', kid: fresh.jwk.kid })}.${p64}`;
+        return `${input}.${b64u(cryptoSign('sha256', Buffer.from(input), fresh.privateKey))}`;
+      }
+      case 'ec-off-curve':
+        return sign({ ...header, alg: 'ES256', kid: fresh.jwk.kid }, claims, fresh.privateKey);
+      case 'jwks-oct':
+        return sign({ ...header, alg: 'HS256', kid: fresh.jwk.kid }, claims, fresh.secret);
+      case 'iss-case':
+        return resign(header, { ...claims, iss: claims.iss.toUpperCase() });
+      case 'iss-slash':
+        return resign(header, { ...claims, iss: `${claims.iss}/` });
+      case 'aud-other':
+        return resign(header, { ...claims, aud: 'pod-secret' });
+      case 'aud-multi-no-azp': {
+        const c = { ...claims, aud: [claims.aud, 'pod-secret'].flat() };
+        delete c.azp;
+        return resign(header, c);
+      }
+      case 'azp-other':
+        return resign(header, { ...claims, azp: 'pod-secret' });
+      case 'exp-past':
+        return resign(header, { ...claims, iat: now - 900, exp: now - 300 });
+      case 'exp-within-leeway':
+        return resign(header, { ...claims, iat: now - 630, exp: now - 30 });
+      case 'nbf-future':
+        return resign(header, { ...claims, nbf: now + 600 });
+      case 'iat-future':
+        return resign(header, { ...claims, iat: now + 600, exp: now + 4200 });
+      case 'crit-unknown':
+        return resign({ ...header, crit: ['x-unknown'], 'x-unknown': true }, claims, { crit: { 'x-unknown': true } });
+      case 'typ-at+jwt':
+        return resign({ ...header, typ: 'at+jwt' }, claims);
+      case 'dup-claims': {
+        // "sub" twice in the signed bytes: an attacker's first, the real one last
+        const rest = JSON.stringify(claims).slice(1);
+        return resign(header, `{"sub":"${opaqueSub('mallory')}",${rest}`);
+      }
+      case 'sub-nul':
+        // JSON.stringify writes U+0000 as the escape \u0000
+        return resign(header, { ...claims, preferred_username: `${user}\u0000x` });
+      case 'username-control':
+        return resign(header, { ...claims, preferred_username: `${user}\u001b[31m` });
+      case 'username-long':
+        return resign(header, { ...claims, preferred_username: user + 'x'.repeat(300 - user.length) });
+      default:
+        throw new Error(`tamper mode ${mode} not implemented`);
+    }
+  };
+  return t;
+}
+
+function tamperMiddleware(t) {
+  return async (ctx, next) => {
+    await next();
+    if (ctx.method === 'GET' && ctx.path === ROUTES.jwks && ctx.status === 200) {
+      ctx.body = t.onJwks(ctx.body);
+      log(`tamper ${t.mode}: JWKS answer ${t.jwksServed} served`);
+      return;
+    }
+    if (ctx.method !== 'POST' || ctx.path !== ROUTES.token || ctx.status !== 200) return;
+    const raw = ctx.req.body;
+    const grantType = Buffer.isBuffer(raw) ? new URLSearchParams(raw.toString('utf8')).get('grant_type') : undefined;
+    if (grantType !== DEVICE_GRANT || !ctx.body || typeof ctx.body.id_token !== 'string') return;
+    ctx.body = { ...ctx.body, id_token: await t.onIdToken(ctx.body.id_token) };
+    log(`tamper ${t.mode}: id_token rewritten`);
+  };
+}
+
 // ---------------------------------------------------------------- server
 const state = { callback: null, issuer: null };
 
@@ -579,6 +781,9 @@ server.listen(PORT, '127.0.0.1', async () => {
       await next();
     });
 
+    // TEST ONLY: forge or break the ID token (and the JWKS) after the provider made them
+    if (TAMPER !== undefined) provider.use(tamperMiddleware(await makeTamper(TAMPER, signingKey)));
+
     provider.use(interactionMiddleware(provider));
 
     provider.on('server_error', (ctx, err) => log('server_error:', err));
@@ -591,7 +796,8 @@ server.listen(PORT, '127.0.0.1', async () => {
     fs.writeFileSync(tmp, `${JSON.stringify({ issuer, port, pid: process.pid })}\n`);
     fs.renameSync(tmp, ready);
     log(`listening: issuer ${issuer} alg ${ALG} kid ${signingKey.kid} cert ${opts.cert} device-ttl ${DEVICE_TTL}`
-      + `${INTERVAL !== undefined ? ` interval ${INTERVAL}` : ''}${SLOW_DOWN ? ` slow-down ${SLOW_DOWN}` : ''}`);
+      + `${INTERVAL !== undefined ? ` interval ${INTERVAL}` : ''}${SLOW_DOWN ? ` slow-down ${SLOW_DOWN}` : ''}`
+      + `${TAMPER !== undefined ? ` TAMPER ${TAMPER}` : ''}`);
   } catch (e) {
     console.error('server.mjs: start-up failed:', e);
     process.exit(1);

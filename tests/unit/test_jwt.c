@@ -144,7 +144,7 @@ static const struct parse_row parse_rows[] = {
       "ID token is encrypted (JWE), not supported" },
     { "empty header", "." P "." S, NULL, NULL, "ID token has an empty part" },
     { "empty payload", H ".." S, NULL, NULL, "ID token has an empty part" },
-    { "empty signature", H "." P ".", NULL, NULL, "ID token has an empty part" },
+    { "empty signature", H "." P ".", NULL, NULL, "ID token has an empty signature" },
     { "empty string", "", NULL, NULL, "ID token is not a three-part compact JWS" },
     { "padded payload", H "." P "=." S, NULL, NULL, "ID token claims are not base64url" },
     { "padded header", H "==." P "." S, NULL, NULL, "ID token header is not base64url" },

@@ -1,11 +1,13 @@
 #include "config.h"
 
+#include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "claims.h"
 #include "clock.h"
 #include "device_flow.h"
 #include "discovery.h"
@@ -39,6 +41,131 @@ static int user_exists(const char *user)
     char buf[4096];
 
     return getpwnam_r(user, &pw, buf, sizeof(buf), &res) == 0 && res != NULL;
+}
+
+/* Whether the user is in the local group (primary or supplementary). */
+static int in_local_group(pam_handle_t *pamh, const char *user, const char *group)
+{
+    struct passwd pw, *pres = NULL;
+    struct group gr, *gres = NULL;
+    char pbuf[4096], gbuf[16384];
+    gid_t *gids = NULL;
+    int n = 64, found = 0;
+
+    if (getgrnam_r(group, &gr, gbuf, sizeof(gbuf), &gres) != 0 || gres == NULL) {
+        pod_log(pamh, LOG_ERR, "only_group %s: no such local group", group);
+        return -1;
+    }
+    if (getpwnam_r(user, &pw, pbuf, sizeof(pbuf), &pres) != 0 || pres == NULL)
+        return 0;
+    for (int tries = 0; tries < 4; tries++) {
+        gid_t *more = realloc(gids, (size_t)n * sizeof(*gids));
+        int got = n;
+
+        if (more == NULL)
+            break;
+        gids = more;
+        if (getgrouplist(user, pres->pw_gid, gids, &got) >= 0) {
+            for (int i = 0; i < got && !found; i++)
+                found = gids[i] == gres->gr_gid;
+            break;
+        }
+        n = got > n ? got : n * 4; /* got: the size needed */
+    }
+    free(gids);
+    return found;
+}
+
+/* skip_users, only_users, only_group: whether this login is the module's
+ * business at all, from local data only.  PAM_SUCCESS, PAM_IGNORE, or
+ * PAM_SERVICE_ERR (only_group names no group). */
+static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts, const char *user)
+{
+    const char *why = NULL;
+    size_t n = strlen(user);
+
+    if (pod_list_has(opts->skip_users, user, n, false)) {
+        why = "is in skip_users";
+    } else if (!pod_list_empty(opts->only_users) &&
+               !pod_list_has(opts->only_users, user, n, false)) {
+        why = "is not in only_users";
+    } else if (opts->only_group != NULL) {
+        int in = in_local_group(pamh, user, opts->only_group);
+        if (in < 0)
+            return PAM_SERVICE_ERR;
+        if (!in)
+            why = "is not in only_group";
+    }
+    if (why != NULL) {
+        char *shown = pod_sanitize(user, 64);
+        pod_log(pamh, LOG_INFO, "user %s %s: not for this module (PAM_IGNORE)",
+                shown ? shown : "?", why);
+        free(shown);
+        return PAM_IGNORE;
+    }
+    return PAM_SUCCESS;
+}
+
+/* userinfo = always, or fallback with a claim the rules need missing from
+ * the ID token: fetch userinfo with the access token and merge it in
+ * (*merged; left NULL when it is not used).  A PAM code; *reason says
+ * what went wrong. */
+static int add_userinfo(pam_handle_t *pamh, struct pod_http *http,
+                        const struct pod_options *opts, const struct pod_endpoints *ep,
+                        const struct pod_tokens *tokens, const cJSON *claims,
+                        cJSON **merged, const char **reason)
+{
+    struct pod_http_resp resp = { 0 };
+    const char *missing = NULL, *err = NULL;
+    cJSON *doc = NULL;
+    int rc;
+
+    *merged = NULL;
+    if (opts->userinfo == POD_USERINFO_NEVER)
+        return PAM_SUCCESS;
+    if (opts->userinfo == POD_USERINFO_FALLBACK &&
+        (missing = pod_identity_missing_claim(claims, opts)) == NULL)
+        return PAM_SUCCESS;
+    if (ep->userinfo_endpoint == NULL) {
+        if (opts->userinfo == POD_USERINFO_FALLBACK) {
+            if (opts->debug)
+                pod_log(pamh, LOG_DEBUG, "claim %s is not in the ID token and the IdP "
+                        "has no userinfo endpoint", missing);
+            return PAM_SUCCESS;
+        }
+        pod_log(pamh, LOG_ERR, "userinfo = always, but discovery names no userinfo_endpoint");
+        *reason = "userinfo: the IdP has no userinfo endpoint";
+        return PAM_AUTHINFO_UNAVAIL;
+    }
+    if (opts->debug)
+        pod_log(pamh, LOG_DEBUG, "fetching userinfo%s%s", missing ? ": the ID token lacks " : "",
+                missing ? missing : "");
+    *reason = "userinfo: the userinfo endpoint failed";
+    rc = pod_http_get(http, ep->userinfo_endpoint, tokens->access_token, &resp);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    rc = PAM_AUTHINFO_UNAVAIL;
+    if (resp.status != 200) {
+        pod_log(pamh, LOG_ERR, "userinfo %s answered HTTP %ld", ep->userinfo_endpoint,
+                resp.status);
+    } else if ((doc = pod_json_parse(resp.body.data, resp.body.len, &err)) == NULL ||
+               !cJSON_IsObject(doc)) {
+        pod_log(pamh, LOG_ERR, "userinfo answer rejected: %s",
+                doc != NULL ? "not a JSON object" : err);
+    } else if (pod_claims_merge(claims, doc, merged, &err) != 0) {
+        pod_log(pamh, LOG_ERR, "userinfo answer rejected: %s", err);
+        *reason = "userinfo: userinfo sub differs from the ID token";
+        rc = PAM_AUTH_ERR;
+        if (strcmp(err, "out of memory") == 0) {
+            *reason = "userinfo: out of memory";
+            rc = PAM_BUF_ERR;
+        }
+    } else {
+        rc = PAM_SUCCESS;
+    }
+    cJSON_Delete(doc);
+    pod_http_resp_wipe(&resp);
+    return rc;
 }
 
 static int fetch_jwks(pam_handle_t *pamh, struct pod_http *http,
@@ -113,12 +240,12 @@ out:
 
 /* Debug only: the verified claims, printable and bounded (they are no
  * secret, but personal data). */
-static void log_claims(pam_handle_t *pamh, const cJSON *claims)
+static void log_claims(pam_handle_t *pamh, const char *what, const cJSON *claims)
 {
     char *text = cJSON_PrintUnformatted(claims);
     char *clean = text ? pod_sanitize(text, 900) : NULL;
 
-    pod_log(pamh, LOG_DEBUG, "ID token claims: %s", clean ? clean : "?");
+    pod_log(pamh, LOG_DEBUG, "%s: %s", what, clean ? clean : "?");
     free(clean);
     free(text);
 }
@@ -154,6 +281,9 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     struct pod_device_code dev = { 0 };
     struct pod_tokens tokens = { 0 };
     struct pod_jwt jwt = { 0 };
+    const cJSON *verified = NULL;
+    struct pod_identity_result idres;
+    cJSON *merged = NULL;
     const char *reason = "the sign-in did not complete", *mapped = NULL;
     char host[256] = "this host";
     char *info = NULL;
@@ -172,6 +302,10 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         free(shown);
         return PAM_USER_UNKNOWN;
     }
+    /* skip_users, only_users, only_group: PAM_IGNORE before any request. */
+    rc = for_this_user(pamh, opts, req->user);
+    if (rc != PAM_SUCCESS)
+        return rc;
     deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
     http = pod_http_new(pamh, opts);
     if (http == NULL) {
@@ -222,11 +356,21 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     rc = verify_id_token(pamh, http, opts, &ep, tokens.id_token, &jwt);
     if (rc != PAM_SUCCESS)
         goto out;
+    verified = jwt.claims;
     if (opts->debug)
-        log_claims(pamh, jwt.claims);
-    rc = pod_identity_check(jwt.claims, req->user, opts, &reason, &mapped);
+        log_claims(pamh, "ID token claims", jwt.claims);
+    rc = add_userinfo(pamh, http, opts, &ep, &tokens, jwt.claims, &merged, &reason);
+    if (rc != PAM_SUCCESS)
+        goto out;
+    if (opts->debug && merged != NULL)
+        log_claims(pamh, "claims with userinfo", merged);
+    rc = pod_identity_check(merged ? merged : jwt.claims, req->user, opts, &idres);
+    reason = idres.reason;
+    mapped = idres.mapped[0] != '\0' ? idres.mapped : NULL;
 out:
-    audit(pamh, opts, req, jwt.claims, mapped, reason, rc);
+    /* Only a verified token may name a subject in the audit trail. */
+    audit(pamh, opts, req, verified, mapped, reason, rc);
+    cJSON_Delete(merged);
     free(info);
     pod_jwt_free(&jwt);
     pod_tokens_free(&tokens);

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "claims.h"
+#include "identity.h"
 #include "log.h"
 #include "options.h"
 
@@ -38,14 +40,69 @@ struct opt {
     unsigned flags;
     long min, max;
     const char *const *words;
+    const char *(*check)(const char *value); /* NULL or why a value is bad */
 };
 
 static const char *const https_only[] = { "https://", NULL };
 static const char *const http_or_https[] = { "http://", "https://", NULL };
 static const char *const bool_words[] = { "no", "yes", "false", "true", "0", "1", NULL };
 static const char *const qr_words[] = { "utf8", "ascii", "off", NULL };
+static const char *const userinfo_words[] = { "fallback", "always", "never", NULL };
+
+/* ---- value checks of the mapping keys (comma lists, claims.h) ---- */
+
+static const char *check_transforms(const char *value)
+{
+    const char *p = value, *t;
+    size_t n;
+    unsigned seen = 0;
+
+    while (pod_list_next(&p, &t, &n)) {
+        unsigned bit = n == 9 && memcmp(t, "lowercase", 9) == 0         ? 1u
+                       : n == 12 && memcmp(t, "strip_domain", 12) == 0 ? 2u
+                                                                       : 0u;
+        if (bit == 0)
+            return "expected a comma-separated list of lowercase, strip_domain";
+        if (seen & bit)
+            return "a transform is listed twice";
+        seen |= bit;
+    }
+    return NULL;
+}
+
+static const char *check_domains(const char *value)
+{
+    const char *p = value, *d;
+    size_t n;
+
+    while (pod_list_next(&p, &d, &n))
+        for (size_t i = 0; i < n; i++)
+            if (!((d[i] >= 'a' && d[i] <= 'z') || (d[i] >= 'A' && d[i] <= 'Z') ||
+                  (d[i] >= '0' && d[i] <= '9') || (i > 0 && (d[i] == '.' || d[i] == '-'))))
+                return "expected a comma-separated list of domain names such as example.com "
+                       "(without '@')";
+    return NULL;
+}
+
+/* Entries that are single words: user names, acr and amr values. */
+static const char *check_words(const char *value)
+{
+    const char *p = value, *w;
+    size_t n;
+
+    while (pod_list_next(&p, &w, &n))
+        if (memchr(w, ' ', n) != NULL || memchr(w, '\t', n) != NULL)
+            return "expected a comma-separated list; an entry has a blank inside";
+    return NULL;
+}
+
+static const char *check_group(const char *value)
+{
+    return strpbrk(value, ", \t") != NULL ? "expected one group name" : NULL;
+}
 
 _Static_assert(sizeof(enum pod_qr_mode) == sizeof(int), "OPT_ENUM stores an int");
+_Static_assert(sizeof(enum pod_userinfo_mode) == sizeof(int), "OPT_ENUM stores an int");
 _Static_assert(POD_MAX_FILE == 64 * 1024, "the messages say 64 KiB");
 
 #define OFF(field) offsetof(struct pod_options, field)
@@ -68,6 +125,28 @@ static const struct opt table[] = {
       .def = "groups" },
     { .name = "allowed_groups", .type = OPT_STRING, .offset = OFF(allowed_groups),
       .flags = OPT_EMPTY_UNSETS },
+    { .name = "required_groups", .type = OPT_STRING, .offset = OFF(required_groups),
+      .flags = OPT_EMPTY_UNSETS },
+    { .name = "username_transform", .type = OPT_STRING, .offset = OFF(username_transform),
+      .flags = OPT_EMPTY_UNSETS, .check = check_transforms },
+    { .name = "allowed_domains", .type = OPT_STRING, .offset = OFF(allowed_domains),
+      .flags = OPT_EMPTY_UNSETS, .check = check_domains },
+    { .name = "user_map", .type = OPT_PATH, .offset = OFF(user_map),
+      .flags = OPT_EMPTY_UNSETS },
+    { .name = "user_map_only", .type = OPT_BOOL, .offset = OFF(user_map_only), .def = "no",
+      .words = bool_words },
+    { .name = "skip_users", .type = OPT_STRING, .offset = OFF(skip_users),
+      .flags = OPT_EMPTY_UNSETS, .check = check_words },
+    { .name = "only_users", .type = OPT_STRING, .offset = OFF(only_users),
+      .flags = OPT_EMPTY_UNSETS, .check = check_words },
+    { .name = "only_group", .type = OPT_STRING, .offset = OFF(only_group),
+      .flags = OPT_EMPTY_UNSETS, .check = check_group },
+    { .name = "required_acr", .type = OPT_STRING, .offset = OFF(required_acr),
+      .flags = OPT_EMPTY_UNSETS, .check = check_words },
+    { .name = "required_amr", .type = OPT_STRING, .offset = OFF(required_amr),
+      .flags = OPT_EMPTY_UNSETS, .check = check_words },
+    { .name = "userinfo", .type = OPT_ENUM, .offset = OFF(userinfo), .def = "fallback",
+      .words = userinfo_words },
     { .name = "ca_file", .type = OPT_PATH, .offset = OFF(ca_file),
       .flags = OPT_EMPTY_UNSETS },
     { .name = "proxy", .type = OPT_URL, .offset = OFF(proxy),
@@ -177,7 +256,10 @@ static int check_string(pam_handle_t *pamh, const struct origin *o, const struct
 {
     char why[192];
     struct stat st;
+    const char *bad;
 
+    if (opt->check != NULL && (bad = opt->check(value)) != NULL)
+        return bad_value(pamh, o, opt, value, bad);
     switch (opt->type) {
     case OPT_URL:
         if (!url_ok(value, opt->words)) {
@@ -597,8 +679,47 @@ static bool has_word(const char *list, const char *word)
     return false;
 }
 
+/* The mapping keys together, and the user_map file read and parsed: all
+ * before any request. */
+static int check_mapping(pam_handle_t *pamh, struct pod_options *opts)
+{
+    struct text t;
+    unsigned line = 0;
+    const char *why = NULL;
+    int rc;
+
+    /* Stripping an unchecked domain makes alice@evil.example alice. */
+    if (pod_list_has(opts->username_transform, "strip_domain", 12, false) &&
+        pod_list_empty(opts->allowed_domains)) {
+        pod_log(pamh, LOG_ERR, "username_transform strip_domain needs allowed_domains: "
+                "without it alice@any.domain would be alice");
+        return PAM_SERVICE_ERR;
+    }
+    if (opts->user_map == NULL) {
+        if (opts->user_map_only) {
+            pod_log(pamh, LOG_ERR, "user_map_only is set but user_map is not");
+            return PAM_SERVICE_ERR;
+        }
+        return PAM_SUCCESS;
+    }
+    rc = read_checked(pamh, opts->user_map, false, NULL, &t);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    if (pod_user_map_parse(t.data, t.len, opts->issuer, &opts->map, &line, &why) != 0) {
+        if (line > 0)
+            pod_log(pamh, LOG_ERR, "%s:%u: %s", opts->user_map, line, why);
+        else
+            pod_log(pamh, LOG_ERR, "%s: %s", opts->user_map, why);
+        rc = PAM_SERVICE_ERR;
+    }
+    text_wipe(&t);
+    return rc;
+}
+
 static int finish(pam_handle_t *pamh, struct pod_options *opts)
 {
+    int rc;
+
     for (size_t i = 0; i < ARRAY_SIZE(table); i++) {
         if ((table[i].flags & OPT_REQUIRED) &&
             *(char **)((char *)opts + table[i].offset) == NULL) {
@@ -611,6 +732,8 @@ static int finish(pam_handle_t *pamh, struct pod_options *opts)
         pod_log(pamh, LOG_ERR, "scope must include openid");
         return PAM_SERVICE_ERR;
     }
+    if ((rc = check_mapping(pamh, opts)) != PAM_SUCCESS)
+        return rc;
     if (opts->client_secret_file == NULL)
         return PAM_SUCCESS;
     if (opts->client_secret != NULL) {
@@ -662,6 +785,7 @@ void pod_options_free(struct pod_options *opts)
         else
             free(*field);
     }
+    pod_user_map_free(opts->map);
     memset(opts, 0, sizeof(*opts));
 }
 

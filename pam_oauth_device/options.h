@@ -15,6 +15,9 @@
 #define POD_MAX_LINE 4096        /* config file lines, without the newline */
 
 enum pod_qr_mode { POD_QR_UTF8 = 0, POD_QR_ASCII, POD_QR_OFF };
+enum pod_userinfo_mode { POD_USERINFO_FALLBACK = 0, POD_USERINFO_ALWAYS, POD_USERINFO_NEVER };
+
+struct pod_user_map; /* identity.h */
 
 struct pod_options {
     char *config;             /* the file that was read, or NULL */
@@ -32,6 +35,19 @@ struct pod_options {
     long leeway;              /* seconds of clock skew allowed */
     enum pod_qr_mode qr;
     bool debug;
+    /* Mapping and authorization (identity.c); comma lists, NULL: unset. */
+    char *username_transform; /* lowercase, strip_domain, in order */
+    char *allowed_domains;    /* domains after the identity's last '@' */
+    char *user_map;           /* path of the "IDENTITY LOCALUSER" file */
+    struct pod_user_map *map; /* user_map, read and parsed at load time */
+    bool user_map_only;       /* no plain claim == user match */
+    char *skip_users;         /* PAM_IGNORE for these users */
+    char *only_users;         /* PAM_IGNORE for all others */
+    char *only_group;         /* PAM_IGNORE outside this local group */
+    char *required_groups;    /* all of them, from groups_claim */
+    char *required_acr;       /* one of them; also sent as acr_values */
+    char *required_amr;       /* all of them, in the amr array */
+    enum pod_userinfo_mode userinfo;
 };
 
 /* Defaults, then the config file (config= from argv, else the default path

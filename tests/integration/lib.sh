@@ -116,7 +116,8 @@ pod_config() {
 }
 
 # pod_run USER [driver args]: authenticates USER; sets RESULT, ELAPSED_MS,
-# and leaves the output in $POD_OUT and log lines in $POD_LOG.
+# and leaves the output in $POD_OUT and log lines in $POD_LOG (nss_wrapper
+# without RTLD_DEEPBIND, which AddressSanitizer refuses).
 # POD_DRIVER_WRAP, if set, is a command the driver runs under (split on
 # blanks), e.g. POD_DRIVER_WRAP="valgrind --log-file=F" pod_run alice.
 pod_run() {
@@ -128,6 +129,7 @@ pod_run() {
     start=$(date +%s%N)
     env LD_PRELOAD="$NSS_WRAPPER_LIB $POD_SHIM" \
         NSS_WRAPPER_PASSWD="$POD_WORK/passwd" NSS_WRAPPER_GROUP="$POD_WORK/group" \
+        NSS_WRAPPER_DISABLE_DEEPBIND=1 \
         POD_SYSLOG_FILE="$POD_LOG" \
         timeout 120 $wrap $(pod_valgrind_cmd) "$POD_DRIVER" --confdir "$POD_WORK/pam.d" --user "$user" "$@" \
         >"$POD_OUT" 2>&1 || true

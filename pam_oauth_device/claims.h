@@ -1,0 +1,45 @@
+/* Claims: lookup by dotted path, the comparable text of a claim, the
+ * userinfo merge, and the comma lists of the options.  Pure functions:
+ * no network, files or PAM. */
+#ifndef POD_CLAIMS_H
+#define POD_CLAIMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+/* Room for the decimal text of an integer claim: "-9007199254740992". */
+#define POD_CLAIM_NUM_MAX 24
+
+/* The value of a claim named by path: a top-level member of that exact
+ * name if there is one (Auth0's namespaced claims contain dots), else the
+ * members named by the dot-separated parts, each in the object before
+ * ("realm.login").  A part never contains a dot; empty parts never match.
+ * NULL when absent. */
+const cJSON *pod_claim_get(const cJSON *claims, const char *path);
+
+/* The text a claim value is compared as: a non-empty string as it is; a
+ * number that is an integer within +-2^53 as its decimal text, written
+ * into num (GitHub's numeric id); NULL for anything else (array, object,
+ * bool, null, empty string, 1.5, 1e300, absent). */
+const char *pod_claim_text(const cJSON *value, char num[POD_CLAIM_NUM_MAX]);
+
+/* The claims the rules see when the userinfo answer is used: a copy of
+ * the ID token's claims plus every top-level userinfo member the ID token
+ * lacks (never the protocol claims iss, aud, exp, acr, amr, ...: they
+ * belong to the ID token alone).  The userinfo sub MUST equal the ID
+ * token's sub (OIDC Core 5.3.2).  0 with *out (cJSON_Delete it), or -1
+ * with *err (a static reason). */
+int pod_claims_merge(const cJSON *id_claims, const cJSON *userinfo, cJSON **out,
+                     const char **err);
+
+/* Comma lists of the options: the next entry, blanks around it removed,
+ * empty entries skipped.  *p walks the list; false at the end. */
+bool pod_list_next(const char **p, const char **item, size_t *len);
+/* Whether the list has the entry s (n bytes), compared whole, exactly or
+ * ignoring ASCII case. */
+bool pod_list_has(const char *list, const char *s, size_t n, bool nocase);
+/* A list of no entries (NULL, "", " , ,"). */
+bool pod_list_empty(const char *list);
+
+#endif

@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "discovery.h"
 #include "json.h"
+#include "jwks.h"
 #include "log.h"
 
 #define WELL_KNOWN "/.well-known/openid-configuration"
@@ -141,5 +142,28 @@ int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
 out:
     pod_http_resp_wipe(&resp);
     pod_buf_wipe(&url);
+    return rc;
+}
+
+int pod_jwks_fetch(pam_handle_t *pamh, struct pod_http *http,
+                   const char *uri, struct pod_jwks **jwks)
+{
+    struct pod_http_resp resp = { 0 };
+    const char *err = NULL;
+    int rc;
+
+    pod_jwks_free(*jwks);
+    *jwks = NULL;
+    rc = pod_http_get(http, uri, NULL, &resp);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    rc = PAM_AUTHINFO_UNAVAIL;
+    if (resp.status != 200)
+        pod_log(pamh, LOG_ERR, "JWKS %s answered HTTP %ld", uri, resp.status);
+    else if (pod_jwks_parse(resp.body.data, resp.body.len, jwks, &err) != 0)
+        pod_log(pamh, LOG_ERR, "JWKS %s: %s", uri, err);
+    else
+        rc = PAM_SUCCESS;
+    pod_http_resp_wipe(&resp);
     return rc;
 }

@@ -26,6 +26,12 @@ int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
 
 void pod_endpoints_free(struct pod_endpoints *e);
 
+struct pod_jwks;
+/* Fetch and parse the issuer's JWKS (any earlier *jwks is freed).  PAM
+ * code: PAM_AUTHINFO_UNAVAIL (logged) when it cannot be had. */
+int pod_jwks_fetch(pam_handle_t *pamh, struct pod_http *http, const char *uri,
+                   struct pod_jwks **jwks);
+
 /* True for an absolute https URL with a host and no fragment. */
 int pod_is_https_url(const char *url);
 

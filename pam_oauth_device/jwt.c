@@ -39,6 +39,33 @@ static const struct alg {
     { "EdDSA", POD_KTY_OKP, NULL, 0, NULL, 0 },
 };
 
+/* Why alg may not be used with key, or NULL with *found set. */
+static const char *alg_for_key(const struct pod_jwk *key, const char *alg,
+                               const struct alg **found)
+{
+    const struct alg *a = NULL;
+
+    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
+        if (strcmp(algs[i].name, alg) == 0)
+            a = &algs[i];
+    *found = a;
+    if (a == NULL)
+        return "ID token alg not allowed";
+    if (a->kty != key->kty ||
+        (a->crv != NULL && (key->crv == NULL || strcmp(a->crv, key->crv) != 0)))
+        return "ID token alg not allowed for key";
+    if (key->alg != NULL && strcmp(key->alg, alg) != 0)
+        return "ID token alg differs from the JWK alg";
+    return NULL;
+}
+
+const char *pod_jwt_alg_problem(const struct pod_jwk *key, const char *alg)
+{
+    const struct alg *a;
+
+    return alg_for_key(key, alg, &a);
+}
+
 static int b64url_value(unsigned char c)
 {
     if (c >= 'A' && c <= 'Z')
@@ -319,7 +346,7 @@ enum pod_jwt_sig pod_jwt_verify(const struct pod_jwt *jwt,
                                 const struct pod_jwks *jwks, const char **err)
 {
     const struct pod_jwk *key;
-    const struct alg *a = NULL;
+    const struct alg *a;
     unsigned char *der = NULL;
     const unsigned char *sig = jwt->sig;
     size_t sig_len = jwt->sig_len;
@@ -332,22 +359,8 @@ enum pod_jwt_sig pod_jwt_verify(const struct pod_jwt *jwt,
         *err = key->unusable;
         return POD_JWT_SIG_BAD;
     }
-    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
-        if (strcmp(algs[i].name, jwt->alg) == 0)
-            a = &algs[i];
-    if (a == NULL) {
-        *err = "ID token alg not allowed";
+    if ((*err = alg_for_key(key, jwt->alg, &a)) != NULL || a == NULL)
         return POD_JWT_SIG_BAD;
-    }
-    if (a->kty != key->kty ||
-        (a->crv != NULL && (key->crv == NULL || strcmp(a->crv, key->crv) != 0))) {
-        *err = "ID token alg not allowed for key";
-        return POD_JWT_SIG_BAD;
-    }
-    if (key->alg != NULL && strcmp(key->alg, jwt->alg) != 0) {
-        *err = "ID token alg differs from the JWK alg";
-        return POD_JWT_SIG_BAD;
-    }
     if (a->kty == POD_KTY_EC) {
         if (sig_len != 2 * a->field) {
             *err = "ID token signature length wrong";

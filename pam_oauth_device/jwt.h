@@ -38,6 +38,10 @@ enum pod_jwt_sig {
 enum pod_jwt_sig pod_jwt_verify(const struct pod_jwt *jwt,
                                 const struct pod_jwks *jwks, const char **err);
 
+/* Why alg may not be used with key (allow-list, key type, curve, the
+ * JWK's own alg), or NULL when it may. */
+const char *pod_jwt_alg_problem(const struct pod_jwk *key, const char *alg);
+
 struct pod_jwt_expect {
     const char *issuer;
     const char *client_id;

@@ -168,29 +168,6 @@ static int add_userinfo(pam_handle_t *pamh, struct pod_http *http,
     return rc;
 }
 
-static int fetch_jwks(pam_handle_t *pamh, struct pod_http *http,
-                      const char *uri, struct pod_jwks **jwks)
-{
-    struct pod_http_resp resp = { 0 };
-    const char *err = NULL;
-    int rc;
-
-    pod_jwks_free(*jwks);
-    *jwks = NULL;
-    rc = pod_http_get(http, uri, NULL, &resp);
-    if (rc != PAM_SUCCESS)
-        return rc;
-    rc = PAM_AUTHINFO_UNAVAIL;
-    if (resp.status != 200)
-        pod_log(pamh, LOG_ERR, "JWKS %s answered HTTP %ld", uri, resp.status);
-    else if (pod_jwks_parse(resp.body.data, resp.body.len, jwks, &err) != 0)
-        pod_log(pamh, LOG_ERR, "JWKS %s: %s", uri, err);
-    else
-        rc = PAM_SUCCESS;
-    pod_http_resp_wipe(&resp);
-    return rc;
-}
-
 /* Verify the ID token: signature against the issuer's JWKS (refetched
  * once when the kid is unknown: keys rotate), then the claims. */
 static int verify_id_token(pam_handle_t *pamh, struct pod_http *http,
@@ -213,12 +190,12 @@ static int verify_id_token(pam_handle_t *pamh, struct pod_http *http,
         pod_log(pamh, LOG_ERR, "ID token rejected: %s", err);
         goto out;
     }
-    rc = fetch_jwks(pamh, http, ep->jwks_uri, &jwks);
+    rc = pod_jwks_fetch(pamh, http, ep->jwks_uri, &jwks);
     if (rc != PAM_SUCCESS)
         goto out;
     sig = pod_jwt_verify(jwt, jwks, &err);
     if (sig == POD_JWT_SIG_NO_KEY) {
-        rc = fetch_jwks(pamh, http, ep->jwks_uri, &jwks);
+        rc = pod_jwks_fetch(pamh, http, ep->jwks_uri, &jwks);
         if (rc != PAM_SUCCESS)
             goto out;
         sig = pod_jwt_verify(jwt, jwks, &err);

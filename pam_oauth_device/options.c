@@ -789,6 +789,45 @@ void pod_options_free(struct pod_options *opts)
     memset(opts, 0, sizeof(*opts));
 }
 
+/* The table entry behind pod_option_key's index i. */
+static const struct opt *file_key(size_t i)
+{
+    for (size_t k = 0; k < ARRAY_SIZE(table); k++)
+        if (!(table[k].flags & OPT_ARGV_ONLY) && i-- == 0)
+            return &table[k];
+    return NULL;
+}
+
+int pod_option_format(const struct pod_options *opts, size_t i, char *buf, size_t len)
+{
+    const struct opt *opt = file_key(i);
+    const void *field;
+    const char *text;
+
+    if (opt == NULL)
+        return -1;
+    field = (const char *)opts + opt->offset;
+    switch (opt->type) {
+    case OPT_SECRET:
+        text = *(char *const *)field != NULL ? "(set)" : "(unset)";
+        break;
+    case OPT_BOOL:
+        text = *(const bool *)field ? "yes" : "no";
+        break;
+    case OPT_ENUM:
+        text = opt->words[*(const int *)field];
+        break;
+    case OPT_LONG:
+        snprintf(buf, len, "%ld", *(const long *)field);
+        return 0;
+    default:
+        text = *(char *const *)field != NULL ? *(char *const *)field : "(unset)";
+        break;
+    }
+    snprintf(buf, len, "%s", text);
+    return 0;
+}
+
 const char *pod_option_key(size_t i, const char **def)
 {
     for (size_t k = 0; k < ARRAY_SIZE(table); k++) {

@@ -84,4 +84,8 @@ int pod_open_checked(pam_handle_t *pamh, const char *path, bool secret);
  * file (NULL: none), or NULL past the last. */
 const char *pod_option_key(size_t i, const char **def);
 
+/* The value of key i (as pod_option_key numbers them) as text for a
+ * person: a secret only as "(set)" or "(unset)".  0, or -1 past the end. */
+int pod_option_format(const struct pod_options *opts, size_t i, char *buf, size_t len);
+
 #endif

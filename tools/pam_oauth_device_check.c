@@ -19,7 +19,6 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,53 +151,6 @@ static void print_result(int rc)
 
 /* ---- configuration ---- */
 
-enum val_type { V_STRING, V_SECRET, V_BOOL, V_LONG, V_QR, V_USERINFO };
-
-/* How to show each key of the library's table (pod_option_key), by the
- * field it fills.  A key missing here is printed as such, and the tests
- * notice. */
-static const struct shown_key {
-    const char *name;
-    enum val_type type;
-    size_t offset;
-} shown_keys[] = {
-#define K(name, type) { #name, type, offsetof(struct pod_options, name) }
-    K(issuer, V_STRING),
-    K(client_id, V_STRING),
-    K(client_secret, V_SECRET),
-    K(client_secret_file, V_STRING),
-    K(scope, V_STRING),
-    K(username_claim, V_STRING),
-    K(groups_claim, V_STRING),
-    K(allowed_groups, V_STRING),
-    K(required_groups, V_STRING),
-    K(username_transform, V_STRING),
-    K(allowed_domains, V_STRING),
-    K(user_map, V_STRING),
-    K(user_map_only, V_BOOL),
-    K(skip_users, V_STRING),
-    K(only_users, V_STRING),
-    K(only_group, V_STRING),
-    K(required_acr, V_STRING),
-    K(required_amr, V_STRING),
-    K(userinfo, V_USERINFO),
-    K(ca_file, V_STRING),
-    K(proxy, V_STRING),
-    K(timeout, V_LONG),
-    K(leeway, V_LONG),
-    K(qr, V_QR),
-    K(debug, V_BOOL),
-#undef K
-};
-
-static const struct shown_key *find_shown(const char *name)
-{
-    for (size_t i = 0; i < sizeof(shown_keys) / sizeof(shown_keys[0]); i++)
-        if (strcmp(shown_keys[i].name, name) == 0)
-            return &shown_keys[i];
-    return NULL;
-}
-
 /* A proxy URL may carry a password ("https://user:pw@proxy"): hide it. */
 static void put_url_without_password(const char *url)
 {
@@ -219,53 +171,19 @@ static void put_url_without_password(const char *url)
 
 static void print_settings(const struct pod_options *opts)
 {
+    char value[4096];
     const char *name;
 
     fputs("config = ", stdout);
     put_printable(stdout, opts->config != NULL ? opts->config : "(none)", false);
     fputc('\n', stdout);
     for (size_t i = 0; (name = pod_option_key(i, NULL)) != NULL; i++) {
-        const struct shown_key *k = find_shown(name);
-        const void *field = k != NULL ? (const char *)opts + k->offset : NULL;
-
+        pod_option_format(opts, i, value, sizeof(value));
         printf("%s = ", name);
-        if (k == NULL) {
-            fputs("(not shown: unknown to this version of " PROG ")", stdout);
-        } else {
-            switch (k->type) {
-            case V_SECRET:
-                fputs(*(char *const *)field != NULL ? "(set)" : "(unset)", stdout);
-                break;
-            case V_STRING: {
-                const char *v = *(char *const *)field;
-                if (v == NULL)
-                    fputs("(unset)", stdout);
-                else if (strcmp(name, "proxy") == 0)
-                    put_url_without_password(v);
-                else
-                    put_printable(stdout, v, false);
-                break;
-            }
-            case V_BOOL:
-                fputs(*(const bool *)field ? "yes" : "no", stdout);
-                break;
-            case V_LONG:
-                printf("%ld", *(const long *)field);
-                break;
-            case V_QR: {
-                static const char *const w[] = { "utf8", "ascii", "off" };
-                int v = *(const int *)field;
-                fputs(v >= 0 && v < 3 ? w[v] : "?", stdout);
-                break;
-            }
-            case V_USERINFO: {
-                static const char *const w[] = { "fallback", "always", "never" };
-                int v = *(const int *)field;
-                fputs(v >= 0 && v < 3 ? w[v] : "?", stdout);
-                break;
-            }
-            }
-        }
+        if (strcmp(name, "proxy") == 0)
+            put_url_without_password(value);
+        else
+            put_printable(stdout, value, false);
         fputc('\n', stdout);
     }
 }
@@ -345,76 +263,25 @@ static int mode_config(const char *config, int nargs, char **args)
 
 /* ---- discovery and JWKS ---- */
 
-/* The size in bits of a big-endian base64url number, 0 if it is none. */
-static int b64url_bits(const char *s)
-{
-    size_t n = 0, i = 0;
-    unsigned char *bytes = s != NULL ? pod_b64url_decode(s, strlen(s), &n) : NULL;
-    int bits = 0;
-
-    if (bytes == NULL)
-        return 0;
-    while (i < n && bytes[i] == 0)
-        i++;
-    if (i < n) {
-        bits = (int)(n - i - 1) * 8;
-        for (unsigned c = bytes[i]; c != 0; c >>= 1)
-            bits++;
-    }
-    free(bytes);
-    return bits;
-}
-
-/* The algorithms the module accepts, by key type (jwt.c's table). */
-static const char *alg_problem(const struct pod_jwk *k)
-{
-    static const struct {
-        const char *alg;
-        enum pod_kty kty;
-        const char *crv;
-    } algs[] = {
-        { "RS256", POD_KTY_RSA, NULL }, { "RS384", POD_KTY_RSA, NULL },
-        { "RS512", POD_KTY_RSA, NULL }, { "PS256", POD_KTY_RSA, NULL },
-        { "PS384", POD_KTY_RSA, NULL }, { "PS512", POD_KTY_RSA, NULL },
-        { "ES256", POD_KTY_EC, "P-256" }, { "ES384", POD_KTY_EC, "P-384" },
-        { "ES512", POD_KTY_EC, "P-521" }, { "EdDSA", POD_KTY_OKP, NULL },
-    };
-
-    if (k->alg == NULL)
-        return NULL;
-    for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++) {
-        if (strcmp(algs[i].alg, k->alg) != 0)
-            continue;
-        if (algs[i].kty != k->kty ||
-            (algs[i].crv != NULL && (k->crv == NULL || strcmp(algs[i].crv, k->crv) != 0)))
-            return "its alg does not fit its key type or curve";
-        return NULL;
-    }
-    return "its alg is not one the module accepts";
-}
-
 /* One line per key: kid, kty, alg, curve or bits, usable or why not. */
-static int print_keys(const struct pod_jwks *jwks, const cJSON *doc)
+static int print_keys(const struct pod_jwks *jwks)
 {
-    static const char *const kty_names[] = { "?", "RSA", "EC", "OKP" };
-    const cJSON *keys = doc != NULL ? pod_json_get(doc, "keys") : NULL;
+    static const char *const kty_names[] = { "other", "RSA", "EC", "OKP" };
     int usable = 0;
 
     for (size_t i = 0; i < jwks->n; i++) {
         const struct pod_jwk *k = &jwks->keys[i];
-        const cJSON *jwk = cJSON_IsArray(keys) ? cJSON_GetArrayItem(keys, (int)i) : NULL;
-        const char *kty = jwk != NULL ? pod_json_string(jwk, "kty") : NULL;
-        const char *why = k->pkey == NULL ? k->unusable : alg_problem(k);
+        const char *why = k->pkey == NULL ? k->unusable
+                          : k->alg != NULL ? pod_jwt_alg_problem(k, k->alg) : NULL;
 
         printf("key %zu: kid=", i + 1);
         put_value(k->kid);
         fputs(" kty=", stdout);
-        put_value(k->kty != POD_KTY_OTHER ? kty_names[k->kty] : kty);
+        put_value(kty_names[k->kty]);
         fputs(" alg=", stdout);
         put_value(k->alg);
         if (k->kty == POD_KTY_RSA) {
-            int bits = k->pkey != NULL ? EVP_PKEY_get_bits(k->pkey)
-                                       : b64url_bits(jwk ? pod_json_string(jwk, "n") : NULL);
+            int bits = k->pkey != NULL ? EVP_PKEY_get_bits(k->pkey) : 0;
             if (bits > 0)
                 printf(" bits=%d", bits);
             else
@@ -440,10 +307,7 @@ static int mode_discover(const char *config, int nargs, char **args)
     struct pod_options opts;
     struct pod_http *http = NULL;
     struct pod_endpoints ep = { 0 };
-    struct pod_http_resp resp = { 0 };
     struct pod_jwks *jwks = NULL;
-    cJSON *doc = NULL;
-    const char *err = NULL;
     int rc, usable, status = EXIT_FAIL;
 
     rc = load_options(config, nargs, args, &opts);
@@ -465,25 +329,12 @@ static int mode_discover(const char *config, int nargs, char **args)
     printf("token_endpoint = %s\n", ep.token_endpoint);
     printf("jwks_uri = %s\n", ep.jwks_uri);
     printf("userinfo_endpoint = %s\n", ep.userinfo_endpoint ? ep.userinfo_endpoint : "(none)");
-    rc = pod_http_get(http, ep.jwks_uri, NULL, &resp);
+    rc = pod_jwks_fetch(NULL, http, ep.jwks_uri, &jwks);
     if (rc != PAM_SUCCESS) {
         printf("JWKS: FAILED (%s)\n", pam_code_name(rc));
         goto out;
     }
-    if (resp.status != 200) {
-        say(LOG_ERR, "JWKS %s answered HTTP %ld", ep.jwks_uri, resp.status);
-        printf("JWKS: FAILED (HTTP %ld)\n", resp.status);
-        goto out;
-    }
-    if (pod_jwks_parse(resp.body.data, resp.body.len, &jwks, &err) != 0) {
-        say(LOG_ERR, "JWKS %s: %s", ep.jwks_uri, err);
-        printf("JWKS: FAILED (%s)\n", err);
-        goto out;
-    }
-    /* The library parsed it already: this second look only finds the
-     * size of RSA keys it refused. */
-    doc = pod_json_parse(resp.body.data, resp.body.len, &err);
-    usable = print_keys(jwks, doc);
+    usable = print_keys(jwks);
     if (usable == 0) {
         say(LOG_ERR, "JWKS %s has no key the module can verify ID tokens with", ep.jwks_uri);
         printf("JWKS: FAILED (no usable key)\n");
@@ -492,9 +343,7 @@ static int mode_discover(const char *config, int nargs, char **args)
     printf("discovery and JWKS: OK (%d usable key%s)\n", usable, usable == 1 ? "" : "s");
     status = EXIT_SUCCESS;
 out:
-    cJSON_Delete(doc);
     pod_jwks_free(jwks);
-    pod_http_resp_wipe(&resp);
     pod_endpoints_free(&ep);
     pod_http_free(http);
     pod_options_free(&opts);

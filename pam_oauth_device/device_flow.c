@@ -71,13 +71,9 @@ int pod_device_parse(const char *text, size_t len, struct pod_device_code *out,
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    doc = pod_json_parse(text, len, err);
+    doc = pod_json_parse_object(text, len, err);
     if (doc == NULL)
         return -1;
-    if (!cJSON_IsObject(doc)) {
-        *err = "device authorization answer is not a JSON object";
-        goto out;
-    }
     out->device_code = dup_string(doc, "device_code", MAX_CODE);
     out->user_code = dup_string(doc, "user_code", MAX_USER_CODE);
     if (out->device_code == NULL || out->user_code == NULL) {
@@ -182,7 +178,7 @@ int pod_device_request(pam_handle_t *pamh, struct pod_http *http,
         goto out;
     }
     if (pod_device_parse(resp.body.data, resp.body.len, out, &err) != 0) {
-        pod_log(pamh, LOG_ERR, "%s", err);
+        pod_log(pamh, LOG_ERR, "device authorization endpoint: %s", err);
         goto out;
     }
     out->issued_ms = pod_monotonic_ms();
@@ -232,10 +228,9 @@ enum pod_poll pod_token_parse(long status, const char *text, size_t len,
 
     memset(out, 0, sizeof(*out));
     *interval = 0;
-    doc = pod_json_parse(text, len, &err);
-    if (doc == NULL || !cJSON_IsObject(doc)) {
-        set_why(why, whylen, doc ? "answer is not a JSON object" : err);
-        cJSON_Delete(doc);
+    doc = pod_json_parse_object(text, len, &err);
+    if (doc == NULL) {
+        set_why(why, whylen, err);
         return transient_status(status) ? POD_POLL_TRANSIENT : POD_POLL_BAD;
     }
     /* GitHub answers errors with 200, Google with 403/428: the error

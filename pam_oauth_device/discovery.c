@@ -76,13 +76,9 @@ int pod_discovery_parse(const char *text, size_t len, const char *expected_issue
     int rc = -1;
 
     memset(out, 0, sizeof(*out));
-    doc = pod_json_parse(text, len, err);
+    doc = pod_json_parse_object(text, len, err);
     if (doc == NULL)
         return -1;
-    if (!cJSON_IsObject(doc)) {
-        *err = "discovery document is not a JSON object";
-        goto out;
-    }
     iss = pod_json_string(doc, "issuer");
     /* OIDC Discovery 4.3: exactly the issuer we asked, byte for byte. */
     if (iss == NULL || strcmp(iss, expected_issuer) != 0) {

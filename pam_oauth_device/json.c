@@ -304,3 +304,15 @@ void pod_json_delete_secret(cJSON *item)
     wipe_strings(item);
     cJSON_Delete(item);
 }
+
+cJSON *pod_json_parse_object(const char *text, size_t len, const char **err)
+{
+    cJSON *doc = pod_json_parse(text, len, err);
+
+    if (doc != NULL && !cJSON_IsObject(doc)) {
+        pod_json_delete_secret(doc);
+        *err = "not a JSON object";
+        return NULL;
+    }
+    return doc;
+}

@@ -13,6 +13,9 @@
  * a static reason on failure. */
 cJSON *pod_json_parse(const char *text, size_t len, const char **err);
 
+/* pod_json_parse, and the value must be an object. */
+cJSON *pod_json_parse_object(const char *text, size_t len, const char **err);
+
 /* Member lookups; obj must be an object.  Key match is case-sensitive. */
 const cJSON *pod_json_get(const cJSON *obj, const char *key);
 /* The string value, or NULL when absent or not a string. */

@@ -148,10 +148,8 @@ static int add_userinfo(pam_handle_t *pamh, struct pod_http *http,
     if (resp.status != 200) {
         pod_log(pamh, LOG_ERR, "userinfo %s answered HTTP %ld", ep->userinfo_endpoint,
                 resp.status);
-    } else if ((doc = pod_json_parse(resp.body.data, resp.body.len, &err)) == NULL ||
-               !cJSON_IsObject(doc)) {
-        pod_log(pamh, LOG_ERR, "userinfo answer rejected: %s",
-                doc != NULL ? "not a JSON object" : err);
+    } else if ((doc = pod_json_parse_object(resp.body.data, resp.body.len, &err)) == NULL) {
+        pod_log(pamh, LOG_ERR, "userinfo answer rejected: %s", err);
     } else if (pod_claims_merge(claims, doc, merged, &err) != 0) {
         pod_log(pamh, LOG_ERR, "userinfo answer rejected: %s", err);
         *reason = "userinfo: userinfo sub differs from the ID token";

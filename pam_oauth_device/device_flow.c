@@ -138,6 +138,17 @@ static void log_idp_error(pam_handle_t *pamh, const char *what, long status,
     cJSON_Delete(doc);
 }
 
+/* Whether an answer is an OAuth error object (GitHub may send one with
+ * HTTP 200). */
+static int is_oauth_error(const char *text, size_t len)
+{
+    cJSON *doc = pod_json_parse_object(text, len, &(const char *){ NULL });
+    int yes = doc != NULL && pod_json_string(doc, "error") != NULL;
+
+    pod_json_delete_secret(doc);
+    return yes;
+}
+
 int pod_device_request(pam_handle_t *pamh, struct pod_http *http,
                        const struct pod_options *opts,
                        const struct pod_endpoints *ep, struct pod_device_code *out)
@@ -149,7 +160,9 @@ int pod_device_request(pam_handle_t *pamh, struct pod_http *http,
 
     memset(out, 0, sizeof(*out));
     pod_buf_init(&form, POD_HTTP_MAX_BODY);
-    if (pod_form_add(&form, "scope", opts->scope) != 0)
+    /* No scope at all is fine without OpenID Connect (GitHub). */
+    if (pod_buf_append(&form, "", 0) != 0 ||
+        (opts->scope != NULL && pod_form_add(&form, "scope", opts->scope) != 0))
         goto out;
     /* required_acr as a request too (OIDC Core 3.1.2.1: voluntary; the ID
      * token's acr is what counts). */
@@ -172,7 +185,7 @@ int pod_device_request(pam_handle_t *pamh, struct pod_http *http,
     if (rc != PAM_SUCCESS)
         goto out;
     rc = PAM_AUTHINFO_UNAVAIL;
-    if (resp.status != 200) {
+    if (resp.status != 200 || is_oauth_error(resp.body.data, resp.body.len)) {
         log_idp_error(pamh, "device authorization endpoint", resp.status,
                       resp.body.data, resp.body.len);
         goto out;
@@ -303,7 +316,7 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
     int64_t interval_ms = dev->interval * 1000;
     /* The person took time to approve: the first poll may come at once. */
     int64_t wait_ms = dev->issued_ms + interval_ms - pod_monotonic_ms();
-    int failures = 0, polls = 0;
+    int failures = 0, polls = 0, answered = 0;
     int rc = PAM_BUF_ERR;
 
     memset(out, 0, sizeof(*out));
@@ -323,8 +336,8 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
             rc = PAM_ABORT;
             goto out;
         }
-        if (w > 0 && failures > 0) {
-            /* The IdP failed us to the end: not the person's doing. */
+        if (w > 0 && failures > 0 && !answered) {
+            /* The IdP never answered a poll: not the person's doing. */
             pod_log(pamh, LOG_ERR, "the token endpoint failed until the deadline "
                     "(%d polls)", polls);
             rc = PAM_AUTHINFO_UNAVAIL;
@@ -370,6 +383,7 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
                 interval_ms = asked * 1000;
             wait_ms = interval_ms;
             failures = 0;
+            answered = 1;
             continue;
         case POD_POLL_DENIED:
             pod_log(pamh, LOG_NOTICE, "the sign-in was denied at the identity provider (%s)", why);

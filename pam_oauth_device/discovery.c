@@ -163,3 +163,46 @@ int pod_jwks_fetch(pam_handle_t *pamh, struct pod_http *http,
     pod_http_resp_wipe(&resp);
     return rc;
 }
+
+/* *dst = a copy of src, when src is set. */
+static int replace(char **dst, const char *src)
+{
+    char *copy;
+
+    if (src == NULL)
+        return 0;
+    if ((copy = strdup(src)) == NULL)
+        return -1;
+    free(*dst);
+    *dst = copy;
+    return 0;
+}
+
+int pod_endpoints_get(pam_handle_t *pamh, struct pod_http *http,
+                      const struct pod_options *opts, struct pod_endpoints *out)
+{
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    if (opts->issuer != NULL) {
+        rc = pod_discovery_fetch(pamh, http, opts->issuer, out);
+        if (rc != PAM_SUCCESS)
+            return rc;
+        if (opts->debug && (opts->device_authorization_endpoint || opts->token_endpoint))
+            pod_log(pamh, LOG_DEBUG, "configured endpoints replace discovery's:%s%s",
+                    opts->device_authorization_endpoint ? " device_authorization_endpoint" : "",
+                    opts->token_endpoint ? " token_endpoint" : "");
+    }
+    if (replace(&out->device_authorization_endpoint, opts->device_authorization_endpoint) != 0 ||
+        replace(&out->token_endpoint, opts->token_endpoint) != 0) {
+        pod_endpoints_free(out);
+        return PAM_BUF_ERR;
+    }
+    if (out->device_authorization_endpoint == NULL || out->token_endpoint == NULL) {
+        pod_log(pamh, LOG_ERR, "no issuer and no device_authorization_endpoint and "
+                "token_endpoint");
+        pod_endpoints_free(out);
+        return PAM_SERVICE_ERR;
+    }
+    return PAM_SUCCESS;
+}

@@ -26,6 +26,13 @@ int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
 
 void pod_endpoints_free(struct pod_endpoints *e);
 
+/* The endpoints of a login: with an issuer, discovery's, the configured
+ * device_authorization_endpoint and token_endpoint replacing its own;
+ * without one (GitHub), those two alone (no jwks_uri, no userinfo).  PAM
+ * code. */
+int pod_endpoints_get(pam_handle_t *pamh, struct pod_http *http,
+                      const struct pod_options *opts, struct pod_endpoints *out);
+
 struct pod_jwks;
 /* Fetch and parse the issuer's JWKS (any earlier *jwks is freed).  PAM
  * code: PAM_AUTHINFO_UNAVAIL (logged) when it cannot be had. */

@@ -355,11 +355,12 @@ static bool rule_mapping(struct ctx *c)
 {
     const struct pod_user_map *map = c->opts->map;
     const char *sub = pod_json_string(c->claims, "sub");
+    const char *issuer = pod_options_issuer(c->opts); /* "github" too */
     char pin[2048] = "";
 
     /* A pin that does not fit matches nothing (patterns are shorter). */
-    if (sub != NULL && c->opts->issuer != NULL &&
-        (size_t)snprintf(pin, sizeof(pin), "%s|%s", c->opts->issuer, sub) >= sizeof(pin))
+    if (sub != NULL && issuer != NULL &&
+        (size_t)snprintf(pin, sizeof(pin), "%s|%s", issuer, sub) >= sizeof(pin))
         pin[0] = '\0';
     for (size_t i = 0; map != NULL && i < map->n; i++) {
         const struct pod_map_line *l = &map->lines[i];

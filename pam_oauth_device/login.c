@@ -166,6 +166,47 @@ static int add_userinfo(pam_handle_t *pamh, struct pod_http *http,
     return rc;
 }
 
+/* A provider without OpenID Connect (GitHub): the claims are the answer of
+ * user_api to the access token (a JSON object: login, id, ...), with
+ * "sub" set to its id when it has no sub of its own (for the audit line
+ * and ISSUER|SUB pins).  A PAM code; *out (cJSON_Delete it). */
+static int fetch_user_api(pam_handle_t *pamh, struct pod_http *http,
+                          const struct pod_options *opts, const struct pod_tokens *tokens,
+                          cJSON **out)
+{
+    struct pod_http_resp resp = { 0 };
+    const char *err = NULL, *id;
+    char num[POD_CLAIM_NUM_MAX];
+    cJSON *doc = NULL;
+    int rc;
+
+    *out = NULL;
+    if (opts->debug)
+        pod_log(pamh, LOG_DEBUG, "fetching the user API %s", opts->user_api);
+    /* Bearer, Accept: application/json and a User-Agent (GitHub refuses
+     * API calls without one): http.c sends them. */
+    rc = pod_http_get(http, opts->user_api, tokens->access_token, &resp);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    rc = PAM_AUTHINFO_UNAVAIL;
+    if (resp.status != 200) {
+        pod_log(pamh, LOG_ERR, "user_api %s answered HTTP %ld", opts->user_api, resp.status);
+    } else if ((doc = pod_json_parse_object(resp.body.data, resp.body.len, &err)) == NULL) {
+        pod_log(pamh, LOG_ERR, "user_api answer rejected: %s", err);
+    } else if (pod_json_get(doc, "sub") == NULL &&
+               (id = pod_claim_text(pod_json_get(doc, "id"), num)) != NULL &&
+               cJSON_AddStringToObject(doc, "sub", id) == NULL) {
+        rc = PAM_BUF_ERR;
+    } else {
+        *out = doc;
+        doc = NULL;
+        rc = PAM_SUCCESS;
+    }
+    cJSON_Delete(doc);
+    pod_http_resp_wipe(&resp);
+    return rc;
+}
+
 /* Verify the ID token: signature against the issuer's JWKS (refetched
  * once when the kid is unknown: keys rotate), then the claims. */
 static int verify_id_token(pam_handle_t *pamh, struct pod_http *http,
@@ -241,7 +282,8 @@ static void audit(pam_handle_t *pamh, const struct pod_options *opts,
             "rule=\"%s\" result=%s",
             rc == PAM_SUCCESS ? "login accepted" : "login refused", req->user,
             req->service ? req->service : "-", s_rhost ? s_rhost : "?",
-            opts->issuer, s_sub ? s_sub : "?", s_map ? s_map : "?", reason,
+            pod_options_issuer(opts) ? pod_options_issuer(opts) : "-", s_sub ? s_sub : "?",
+            s_map ? s_map : "?", reason,
             pam_strerror(pamh, rc));
     free(s_sub);
     free(s_rhost);
@@ -265,7 +307,7 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     int64_t deadline;
     int rc = PAM_SERVICE_ERR;
 
-    if (!wants_openid(opts->scope)) {
+    if (opts->issuer != NULL && !wants_openid(opts->scope)) {
         pod_log(pamh, LOG_ERR, "scope must contain openid");
         return PAM_SERVICE_ERR;
     }
@@ -288,7 +330,7 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         goto out;
     }
     pod_http_set_deadline(http, deadline);
-    rc = pod_discovery_fetch(pamh, http, opts->issuer, &ep);
+    rc = pod_endpoints_get(pamh, http, opts, &ep);
     if (rc != PAM_SUCCESS)
         goto out;
     rc = pod_device_request(pamh, http, opts, &ep, &dev);
@@ -322,28 +364,40 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     rc = pod_device_poll(pamh, http, opts, &ep, &dev, deadline, &tokens);
     if (rc != PAM_SUCCESS)
         goto out;
-    reason = "the ID token failed validation";
-    if (tokens.id_token == NULL) {
-        pod_log(pamh, LOG_ERR, "the token answer has no id_token");
-        rc = PAM_AUTH_ERR;
-        goto out;
+    if (opts->issuer == NULL) {
+        /* No OpenID Connect, no ID token: the user API says who it is. */
+        reason = "user_api: the user API failed";
+        rc = fetch_user_api(pamh, http, opts, &tokens, &merged);
+        if (rc != PAM_SUCCESS)
+            goto out;
+        verified = merged;
+        if (opts->debug)
+            log_claims(pamh, "user API claims", merged);
+    } else {
+        reason = "the ID token failed validation";
+        if (tokens.id_token == NULL) {
+            pod_log(pamh, LOG_ERR, "the token answer has no id_token");
+            rc = PAM_AUTH_ERR;
+            goto out;
+        }
+        rc = verify_id_token(pamh, http, opts, &ep, tokens.id_token, &jwt);
+        if (rc != PAM_SUCCESS)
+            goto out;
+        verified = jwt.claims;
+        if (opts->debug)
+            log_claims(pamh, "ID token claims", jwt.claims);
+        rc = add_userinfo(pamh, http, opts, &ep, &tokens, jwt.claims, &merged, &reason);
+        if (rc != PAM_SUCCESS)
+            goto out;
+        if (opts->debug && merged != NULL)
+            log_claims(pamh, "claims with userinfo", merged);
     }
-    rc = verify_id_token(pamh, http, opts, &ep, tokens.id_token, &jwt);
-    if (rc != PAM_SUCCESS)
-        goto out;
-    verified = jwt.claims;
-    if (opts->debug)
-        log_claims(pamh, "ID token claims", jwt.claims);
-    rc = add_userinfo(pamh, http, opts, &ep, &tokens, jwt.claims, &merged, &reason);
-    if (rc != PAM_SUCCESS)
-        goto out;
-    if (opts->debug && merged != NULL)
-        log_claims(pamh, "claims with userinfo", merged);
     rc = pod_identity_check(merged ? merged : jwt.claims, req->user, opts, &idres);
     reason = idres.reason;
     mapped = idres.mapped[0] != '\0' ? idres.mapped : NULL;
 out:
-    /* Only a verified token may name a subject in the audit trail. */
+    /* Only a verified token (or the user API's answer) may name a subject
+     * in the audit trail. */
     audit(pamh, opts, req, verified, mapped, reason, rc);
     cJSON_Delete(merged);
     free(info);

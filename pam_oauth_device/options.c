@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "claims.h"
+#include "discovery.h"
 #include "identity.h"
 #include "log.h"
 #include "options.h"
@@ -48,6 +49,7 @@ static const char *const http_or_https[] = { "http://", "https://", NULL };
 static const char *const bool_words[] = { "no", "yes", "false", "true", "0", "1", NULL };
 static const char *const qr_words[] = { "utf8", "ascii", "off", NULL };
 static const char *const userinfo_words[] = { "fallback", "always", "never", NULL };
+static const char *const provider_words[] = { "none", "github", NULL };
 
 /* ---- value checks of the mapping keys (comma lists, claims.h) ---- */
 
@@ -103,14 +105,23 @@ static const char *check_group(const char *value)
 
 _Static_assert(sizeof(enum pod_qr_mode) == sizeof(int), "OPT_ENUM stores an int");
 _Static_assert(sizeof(enum pod_userinfo_mode) == sizeof(int), "OPT_ENUM stores an int");
+_Static_assert(sizeof(enum pod_provider) == sizeof(int), "OPT_ENUM stores an int");
 _Static_assert(POD_MAX_FILE == 64 * 1024, "the messages say 64 KiB");
 
 #define OFF(field) offsetof(struct pod_options, field)
 
 static const struct opt table[] = {
     { .name = "config", .type = OPT_PATH, .offset = OFF(config), .flags = OPT_ARGV_ONLY },
-    { .name = "issuer", .type = OPT_URL, .offset = OFF(issuer),
-      .flags = OPT_REQUIRED, .words = https_only },
+    /* Required unless the endpoints and user_api are set (finish). */
+    { .name = "issuer", .type = OPT_URL, .offset = OFF(issuer), .words = https_only },
+    { .name = "provider", .type = OPT_ENUM, .offset = OFF(provider), .words = provider_words },
+    { .name = "device_authorization_endpoint", .type = OPT_URL,
+      .offset = OFF(device_authorization_endpoint), .flags = OPT_EMPTY_UNSETS,
+      .words = https_only },
+    { .name = "token_endpoint", .type = OPT_URL, .offset = OFF(token_endpoint),
+      .flags = OPT_EMPTY_UNSETS, .words = https_only },
+    { .name = "user_api", .type = OPT_URL, .offset = OFF(user_api),
+      .flags = OPT_EMPTY_UNSETS, .words = https_only },
     { .name = "client_id", .type = OPT_STRING, .offset = OFF(client_id),
       .flags = OPT_REQUIRED },
     { .name = "client_secret", .type = OPT_SECRET, .offset = OFF(client_secret),
@@ -159,6 +170,8 @@ static const struct opt table[] = {
     { .name = "debug", .type = OPT_BOOL, .offset = OFF(debug), .def = "no",
       .words = bool_words },
 };
+
+_Static_assert(ARRAY_SIZE(table) <= 64, "pod_options.given has a bit per key");
 
 enum source { SRC_DEFAULT, SRC_FILE, SRC_ARGV };
 
@@ -385,6 +398,7 @@ static int apply(pam_handle_t *pamh, struct pod_options *opts, const struct orig
         return PAM_SERVICE_ERR;
     }
     o->seen[opt - table] = true;
+    opts->given |= UINT64_C(1) << (opt - table);
     if (value == NULL) {
         if (opt->type != OPT_BOOL) {
             pod_log(pamh, LOG_ERR, "%s: %s needs a value (%s=...)", o->where, opt->name,
@@ -705,7 +719,8 @@ static int check_mapping(pam_handle_t *pamh, struct pod_options *opts)
     rc = read_checked(pamh, opts->user_map, false, NULL, &t);
     if (rc != PAM_SUCCESS)
         return rc;
-    if (pod_user_map_parse(t.data, t.len, opts->issuer, &opts->map, &line, &why) != 0) {
+    if (pod_user_map_parse(t.data, t.len, pod_options_issuer(opts), &opts->map, &line,
+                           &why) != 0) {
         if (line > 0)
             pod_log(pamh, LOG_ERR, "%s:%u: %s", opts->user_map, line, why);
         else
@@ -714,6 +729,113 @@ static int check_mapping(pam_handle_t *pamh, struct pod_options *opts)
     }
     text_wipe(&t);
     return rc;
+}
+
+/* Whether the key was set in the file or on the PAM line. */
+static bool given(const struct pod_options *opts, const char *key)
+{
+    const struct opt *opt = find_opt(key, strlen(key));
+
+    return opt != NULL && (opts->given & (UINT64_C(1) << (opt - table))) != 0;
+}
+
+/* provider = github: GitHub's endpoints, its user API, and login as the
+ * username claim, each unless that key was given in the file or on the
+ * PAM line (before or after provider: a given key always wins). */
+static int apply_provider(pam_handle_t *pamh, struct pod_options *opts)
+{
+    static const struct {
+        const char *key, *value;
+    } github[] = {
+        { "device_authorization_endpoint", POD_GITHUB_DEVICE_ENDPOINT },
+        { "token_endpoint", POD_GITHUB_TOKEN_ENDPOINT },
+        { "user_api", POD_GITHUB_USER_API },
+        { "username_claim", POD_GITHUB_USERNAME_CLAIM },
+    };
+    const struct origin o = { SRC_DEFAULT, "provider github", NULL };
+    int rc = PAM_SUCCESS;
+
+    if (opts->provider != POD_PROVIDER_GITHUB)
+        return PAM_SUCCESS;
+    for (size_t i = 0; i < ARRAY_SIZE(github) && rc == PAM_SUCCESS; i++) {
+        const struct opt *opt = find_opt(github[i].key, strlen(github[i].key));
+        if (opt != NULL && !given(opts, github[i].key))
+            rc = set_value(pamh, opts, &o, opt, github[i].value);
+    }
+    return rc;
+}
+
+/* OpenID Connect (issuer, the endpoints optional overrides of discovery's),
+ * or a provider without it: the device and token endpoints and the user
+ * API, no ID token. */
+static int check_provider(pam_handle_t *pamh, struct pod_options *opts)
+{
+    const struct {
+        const char *name, *value;
+    } endpoints[] = {
+        { "device_authorization_endpoint", opts->device_authorization_endpoint },
+        { "token_endpoint", opts->token_endpoint },
+        { "user_api", opts->user_api },
+    };
+    const char *missing = NULL;
+    size_t n = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(endpoints); i++) {
+        if (endpoints[i].value == NULL) {
+            missing = missing != NULL ? missing : endpoints[i].name;
+            continue;
+        }
+        n++;
+        /* The rule discovery applies to the endpoints it names. */
+        if (!pod_is_https_url(endpoints[i].value)) {
+            pod_log(pamh, LOG_ERR, "%s: bad value: expected an https URL with a host, "
+                    "without user@, blanks, '\\' or fragment", endpoints[i].name);
+            return PAM_SERVICE_ERR;
+        }
+    }
+    if (opts->issuer != NULL) {
+        if (opts->provider != POD_PROVIDER_NONE) {
+            pod_log(pamh, LOG_ERR, "provider = %s has no OpenID Connect issuer: "
+                    "set issuer or provider, not both", provider_words[opts->provider]);
+            return PAM_SERVICE_ERR;
+        }
+        if (opts->user_api != NULL) {
+            pod_log(pamh, LOG_ERR, "user_api is for providers without OpenID Connect: "
+                    "with issuer the claims come from the ID token (and userinfo)");
+            return PAM_SERVICE_ERR;
+        }
+        /* Without an ID token there is nobody to compare with the PAM user. */
+        if (!has_word(opts->scope, "openid")) {
+            pod_log(pamh, LOG_ERR, "scope must include openid");
+            return PAM_SERVICE_ERR;
+        }
+        return PAM_SUCCESS;
+    }
+    if (n == 0) {
+        pod_log(pamh, LOG_ERR, "issuer is required but not set (for a provider without "
+                "OpenID Connect: provider = github, or device_authorization_endpoint, "
+                "token_endpoint and user_api)");
+        return PAM_SERVICE_ERR;
+    }
+    if (missing != NULL) {
+        pod_log(pamh, LOG_ERR, "%s is required without issuer (provider = github fills "
+                "it in)", missing);
+        return PAM_SERVICE_ERR;
+    }
+    /* acr and amr are only believed from a signed ID token. */
+    if (!pod_list_empty(opts->required_acr) || !pod_list_empty(opts->required_amr)) {
+        pod_log(pamh, LOG_ERR, "%s needs an ID token, which only an OpenID Connect "
+                "issuer gives", !pod_list_empty(opts->required_acr) ? "required_acr"
+                                                                     : "required_amr");
+        return PAM_SERVICE_ERR;
+    }
+    /* No ID token to ask for: no scope unless one is given (GitHub's
+     * public profile needs none). */
+    if (!given(opts, "scope")) {
+        free(opts->scope);
+        opts->scope = NULL;
+    }
+    return PAM_SUCCESS;
 }
 
 static int finish(pam_handle_t *pamh, struct pod_options *opts)
@@ -727,11 +849,9 @@ static int finish(pam_handle_t *pamh, struct pod_options *opts)
             return PAM_SERVICE_ERR;
         }
     }
-    /* Without an ID token there is nobody to compare with the PAM user. */
-    if (!has_word(opts->scope, "openid")) {
-        pod_log(pamh, LOG_ERR, "scope must include openid");
-        return PAM_SERVICE_ERR;
-    }
+    if ((rc = apply_provider(pamh, opts)) != PAM_SUCCESS ||
+        (rc = check_provider(pamh, opts)) != PAM_SUCCESS)
+        return rc;
     if ((rc = check_mapping(pamh, opts)) != PAM_SUCCESS)
         return rc;
     if (opts->client_secret_file == NULL)
@@ -770,6 +890,13 @@ int pod_options_load(pam_handle_t *pamh, int argc, const char **argv,
                      struct pod_options *opts)
 {
     return pod_options_load_at(pamh, POD_DEFAULT_CONFIG, argc, argv, opts);
+}
+
+const char *pod_options_issuer(const struct pod_options *opts)
+{
+    if (opts->issuer != NULL || opts->user_api == NULL)
+        return opts->issuer;
+    return strcmp(opts->user_api, POD_GITHUB_USER_API) == 0 ? "github" : opts->user_api;
 }
 
 void pod_options_free(struct pod_options *opts)

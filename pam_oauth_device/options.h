@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <security/pam_modules.h>
 
 #ifndef POD_DEFAULT_CONFIG
@@ -16,12 +17,24 @@
 
 enum pod_qr_mode { POD_QR_UTF8 = 0, POD_QR_ASCII, POD_QR_OFF };
 enum pod_userinfo_mode { POD_USERINFO_FALLBACK = 0, POD_USERINFO_ALWAYS, POD_USERINFO_NEVER };
+enum pod_provider { POD_PROVIDER_NONE = 0, POD_PROVIDER_GITHUB };
+
+/* provider = github: what it fills in, for the keys not given. */
+#define POD_GITHUB_DEVICE_ENDPOINT "https://github.com/login/device/code"
+#define POD_GITHUB_TOKEN_ENDPOINT "https://github.com/login/oauth/access_token"
+#define POD_GITHUB_USER_API "https://api.github.com/user"
+#define POD_GITHUB_USERNAME_CLAIM "login"
 
 struct pod_user_map; /* identity.h */
 
 struct pod_options {
     char *config;             /* the file that was read, or NULL */
-    char *issuer;             /* https URL, required */
+    char *issuer;             /* https URL; NULL: no OpenID Connect (user_api) */
+    /* Providers without OpenID Connect (GitHub), or overrides of discovery. */
+    enum pod_provider provider; /* fills in the next three and username_claim */
+    char *device_authorization_endpoint; /* https; with issuer: replaces discovery's */
+    char *token_endpoint;     /* https; with issuer: replaces discovery's */
+    char *user_api;           /* https; without issuer: its JSON answer is the claims */
     char *client_id;          /* required */
     char *client_secret;      /* secret: wiped on free; NULL: public client */
     char *client_secret_file; /* read into client_secret */
@@ -48,6 +61,7 @@ struct pod_options {
     char *required_acr;       /* one of them; also sent as acr_values */
     char *required_amr;       /* all of them, in the amr array */
     enum pod_userinfo_mode userinfo;
+    uint64_t given;           /* bit i: table key i came from the file or the PAM line */
 };
 
 /* Defaults, then the config file (config= from argv, else the default path
@@ -59,6 +73,12 @@ int pod_options_load(pam_handle_t *pamh, int argc, const char **argv,
 /* The same with another default path (the tests). */
 int pod_options_load_at(pam_handle_t *pamh, const char *default_config,
                         int argc, const char **argv, struct pod_options *opts);
+/* The issuer the identity comes from, for the audit line and user_map's
+ * ISSUER|SUB pins: issuer; without one, "github" for GitHub's user API
+ * (https://api.github.com/user), else the user_api URL; NULL when neither
+ * is set. */
+const char *pod_options_issuer(const struct pod_options *opts);
+
 /* Wipes client_secret, frees everything and zeroes *opts. */
 void pod_options_free(struct pod_options *opts);
 

@@ -319,9 +319,20 @@ static int mode_discover(const char *config, int nargs, char **args)
     if (http == NULL)
         goto out;
     pod_http_set_deadline(http, pod_monotonic_ms() + (int64_t)opts.timeout * 1000);
-    rc = pod_discovery_fetch(NULL, http, opts.issuer, &ep);
+    /* Discovery's endpoints, or those configured in their place. */
+    rc = pod_endpoints_get(NULL, http, &opts, &ep);
     if (rc != PAM_SUCCESS) {
         printf("discovery: FAILED (%s)\n", pam_code_name(rc));
+        goto out;
+    }
+    if (opts.issuer == NULL) {
+        /* GitHub and the like: nothing to discover, no keys to check. */
+        printf("issuer = (none: no OpenID Connect)\n");
+        printf("device_authorization_endpoint = %s\n", ep.device_authorization_endpoint);
+        printf("token_endpoint = %s\n", ep.token_endpoint);
+        printf("user_api = %s\n", opts.user_api);
+        printf("discovery and JWKS: none to check (no issuer)\n");
+        status = EXIT_SUCCESS;
         goto out;
     }
     printf("issuer = %s\n", ep.issuer);

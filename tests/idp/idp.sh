@@ -180,3 +180,81 @@ idp_token_poll() {
         --data-urlencode "client_id=${2:-pod-test}" \
         "$IDP_ISSUER/token"
 }
+
+# github_start WORKDIR [github.mjs flags...]: the GitHub-like provider
+# (github.mjs; no npm modules needed) instead of the OpenID provider, with
+# the same exported names so that idp_stop and idp_stats work:
+# IDP_ISSUER (its origin, https://127.0.0.1:PORT; GitHub has no issuer),
+# IDP_PORT IDP_PID IDP_CA IDP_TLS_DIR IDP_LOG, and GH_DEVICE_ENDPOINT
+# GH_TOKEN_ENDPOINT GH_USER_API GH_CLIENT_ID.  Log in WORKDIR/github.log.
+github_start() {
+    if [ $# -lt 1 ] || [ -z "$1" ]; then
+        echo "github_start: usage: github_start WORKDIR [github.mjs flags...]" >&2
+        return 2
+    fi
+    local work=$1 ready i=0
+    shift
+    if ! command -v node >/dev/null 2>&1; then
+        echo "github_start: node is not installed" >&2
+        return 1
+    fi
+    mkdir -p "$work" && work=$(cd "$work" && pwd) || return 1
+    if ! bash "$_IDP_DIR/mkca.sh" "$work/tls"; then
+        echo "github_start: mkca.sh $work/tls failed" >&2
+        return 1
+    fi
+    ready=$work/github.ready
+    rm -f "$ready"
+    IDP_WORKDIR=$work
+    IDP_LOG=$work/github.log
+    export IDP_WORKDIR IDP_LOG
+    if [ -s "$IDP_LOG" ]; then
+        cat "$IDP_LOG" >>"$IDP_LOG.prev" 2>/dev/null || true
+    fi
+    : >"$IDP_LOG" || return 1
+    node "$_IDP_DIR/github.mjs" --max-lifetime "${IDP_MAX_LIFETIME:-1800}" \
+        --tls-dir "$work/tls" --ready-file "$ready" "$@" </dev/null >>"$IDP_LOG" 2>&1 &
+    IDP_PID=$!
+    export IDP_PID
+    while [ ! -s "$ready" ]; do
+        if ! kill -0 "$IDP_PID" 2>/dev/null; then
+            echo "github_start: the provider exited during start-up; log $IDP_LOG:" >&2
+            cat "$IDP_LOG" >&2
+            wait "$IDP_PID" 2>/dev/null || true
+            unset IDP_PID
+            return 1
+        fi
+        i=$((i + 1))
+        if [ "$i" -gt 150 ]; then
+            echo "github_start: the provider was not ready within 15 s; log $IDP_LOG:" >&2
+            cat "$IDP_LOG" >&2
+            idp_stop
+            return 1
+        fi
+        sleep 0.1
+    done
+    IDP_ISSUER=$(idp_json_get "$ready" origin) || return 1
+    IDP_PORT=$(idp_json_get "$ready" port) || return 1
+    GH_DEVICE_ENDPOINT=$(idp_json_get "$ready" device_authorization_endpoint) || return 1
+    GH_TOKEN_ENDPOINT=$(idp_json_get "$ready" token_endpoint) || return 1
+    GH_USER_API=$(idp_json_get "$ready" user_api) || return 1
+    GH_CLIENT_ID=$(idp_json_get "$ready" client_id) || return 1
+    IDP_CA=$work/tls/ca.pem
+    IDP_TLS_DIR=$work/tls
+    export IDP_ISSUER IDP_PORT IDP_CA IDP_TLS_DIR
+    export GH_DEVICE_ENDPOINT GH_TOKEN_ENDPOINT GH_USER_API GH_CLIENT_ID
+    return 0
+}
+
+# github_approve USERCODE LOGIN [--deny] [--delay-ms N] [-v]: approve (or
+# deny) on github.mjs's verification pages, at $IDP_ISSUER with $IDP_CA.
+github_approve() {
+    if [ $# -lt 2 ]; then
+        echo "github_approve: usage: github_approve USERCODE LOGIN [github_approve.mjs flags...]" >&2
+        return 2
+    fi
+    local code=$1 login=$2
+    shift 2
+    node "$_IDP_DIR/github_approve.mjs" --url "$IDP_ISSUER" --ca "$IDP_CA" \
+        --user-code "$code" --login "$login" "$@" </dev/null
+}

@@ -382,6 +382,38 @@ static const struct tok_row tok_rows[] = {
     TOK("200 slow_down (GitHub)", 200,
         "{\"error\":\"slow_down\",\"error_description\":\"Too many requests\"}",
         POD_POLL_SLOW_DOWN, "slow_down"),
+    /* GitHub's whole documented error set, all with HTTP 200, with the
+     * error_description and error_uri it sends. */
+#define GH_ERR(code) "{\"error\":\"" code "\",\"error_description\":\"d\"," \
+    "\"error_uri\":\"https://docs.github.com/developers/apps/authorizing-oauth-apps\"}"
+    TOK("200 GitHub authorization_pending", 200, GH_ERR("authorization_pending"),
+        POD_POLL_PENDING, "authorization_pending"),
+    TOK_IVL("200 GitHub slow_down with the new interval", 200,
+            "{\"error\":\"slow_down\",\"error_description\":\"Too many requests have been "
+            "made in the same timeframe.\",\"error_uri\":\"https://docs.github.com/\","
+            "\"interval\":10}",
+            POD_POLL_SLOW_DOWN, 10, "slow_down"),
+    TOK("200 GitHub expired_token", 200, GH_ERR("expired_token"), POD_POLL_EXPIRED,
+        "expired_token"),
+    TOK("200 GitHub access_denied", 200, GH_ERR("access_denied"), POD_POLL_DENIED,
+        "access_denied"),
+    TOK("200 GitHub incorrect_device_code", 200, GH_ERR("incorrect_device_code"),
+        POD_POLL_ERROR, "incorrect_device_code"),
+    TOK("200 GitHub incorrect_client_credentials", 200,
+        GH_ERR("incorrect_client_credentials"), POD_POLL_ERROR,
+        "incorrect_client_credentials"),
+    TOK("200 GitHub device_flow_disabled", 200, GH_ERR("device_flow_disabled"),
+        POD_POLL_ERROR, "device_flow_disabled"),
+    TOK("200 GitHub unsupported_grant_type", 200, GH_ERR("unsupported_grant_type"),
+        POD_POLL_ERROR, "unsupported_grant_type"),
+#undef GH_ERR
+    { "200 GitHub token answer", 200,
+      "{\"access_token\":\"gho_16C7e42F292c6912E7710c838347Ae178B4a\","
+      "\"token_type\":\"bearer\",\"scope\":\"\"}",
+      POD_POLL_OK, 0, "ok", "gho_16C7e42F292c6912E7710c838347Ae178B4a", NULL, "bearer" },
+    TOK("200 GitHub's form-encoded answer (no Accept: application/json)", 200,
+        "access_token=gho_16C7e42F292c6912E7710c838347Ae178B4a&scope=&token_type=bearer",
+        POD_POLL_BAD, NULL),
     TOK("200 error wins over an access_token", 200,
         "{\"error\":\"authorization_pending\"," AT ",\"token_type\":\"Bearer\"}",
         POD_POLL_PENDING, "authorization_pending"),

@@ -360,6 +360,12 @@ static const char *const bad_values[][3] = {
     { "scope=profile email", "scope", "must include openid" },
     { "client_id=", "client_id", "empty" },
     { "username_claim=a\x01" "b", "username_claim", "control character" },
+    { "provider=gitlab", "provider", "none|github" },
+    { "token_endpoint=http://gh.example.com/t", "token_endpoint", "https://" },
+    { "device_authorization_endpoint=https://u@gh.example.com/d",
+      "device_authorization_endpoint", "without user@" },
+    { "user_api=https://gh.example.com/user#x", "user_api", "fragment" },
+    { "token_endpoint=https://gh.example.com/t?x=1", "token_endpoint", "query" },
 };
 
 /* Each bad value, once as a module argument and once in the file. */
@@ -792,6 +798,165 @@ static char *slurp(const char *name)
 }
 
 /* In the example, a key with a default shows it commented out. */
+/* ---- providers without OpenID Connect (GitHub), endpoint overrides ---- */
+
+#define GH_DEVICE "https://github.com/login/device/code"
+#define GH_TOKEN "https://github.com/login/oauth/access_token"
+#define GH_API "https://api.github.com/user"
+#define GHE "https://ghe.example.com"
+
+static void test_provider_github_fills(void **state)
+{
+    struct pod_options o;
+
+    (void)state;
+    assert_int_equal(load(&o, "provider = github\nclient_id = Ov23liX\n", NULL), PAM_SUCCESS);
+    assert_int_equal(o.provider, POD_PROVIDER_GITHUB);
+    assert_null(o.issuer);
+    assert_string_equal(o.device_authorization_endpoint, GH_DEVICE);
+    assert_string_equal(o.token_endpoint, GH_TOKEN);
+    assert_string_equal(o.user_api, GH_API);
+    assert_string_equal(o.username_claim, "login");
+    assert_null(o.scope); /* no scope parameter: the public profile needs none */
+    assert_string_equal(pod_options_issuer(&o), "github");
+    pod_options_free(&o);
+    /* On the PAM line alone, too. */
+    assert_int_equal(load(&o, NULL, "provider=github", "client_id=Ov23liX", NULL), PAM_SUCCESS);
+    assert_string_equal(o.user_api, GH_API);
+    pod_options_free(&o);
+}
+
+/* A key given in the file or on the PAM line wins over provider's value,
+ * before or after the provider line, in the file or on the PAM line. */
+static void test_provider_explicit_wins(void **state)
+{
+    static const char *const files[] = {
+        "client_id = x\ntoken_endpoint = " GHE "/login/oauth/access_token\n"
+        "provider = github\nscope = read:user\n",
+        "client_id = x\nprovider = github\nscope = read:user\n"
+        "token_endpoint = " GHE "/login/oauth/access_token\n",
+    };
+    struct pod_options o;
+
+    (void)state;
+    for (size_t i = 0; i < 2; i++) {
+        nlogs = 0;
+        npaths = 0;
+        assert_int_equal(load(&o, files[i], "user_api=" GHE "/api/v3/user", "username_claim=id",
+                              NULL),
+                         PAM_SUCCESS);
+        assert_string_equal(o.device_authorization_endpoint, GH_DEVICE);
+        assert_string_equal(o.token_endpoint, GHE "/login/oauth/access_token");
+        assert_string_equal(o.user_api, GHE "/api/v3/user");
+        assert_string_equal(o.username_claim, "id");
+        assert_string_equal(o.scope, "read:user"); /* given: kept, no openid needed */
+        assert_string_equal(pod_options_issuer(&o), GHE "/api/v3/user");
+        pod_options_free(&o);
+    }
+    /* provider on the PAM line, the endpoints in the file. */
+    assert_int_equal(load(&o, "client_id = x\ndevice_authorization_endpoint = " GHE "/d\n"
+                          "username_claim = preferred_username\n",
+                          "provider=github", NULL),
+                     PAM_SUCCESS);
+    assert_string_equal(o.device_authorization_endpoint, GHE "/d");
+    assert_string_equal(o.token_endpoint, GH_TOKEN);
+    assert_string_equal(o.username_claim, "preferred_username"); /* given, even = default */
+    pod_options_free(&o);
+    /* "key =" on the PAM line is given too: the endpoint stays unset. */
+    assert_refused(load(&o, "client_id = x\nprovider = github\n", "token_endpoint=", NULL), &o,
+                   "token_endpoint is required without issuer", NULL);
+}
+
+static void test_no_issuer_endpoints(void **state)
+{
+    struct pod_options o;
+
+    (void)state;
+    assert_int_equal(load(&o, "client_id = x\n"
+                          "device_authorization_endpoint = " GHE "/login/device/code\n"
+                          "token_endpoint = " GHE "/login/oauth/access_token\n"
+                          "user_api = " GHE "/api/v3/user\n", NULL),
+                     PAM_SUCCESS);
+    assert_int_equal(o.provider, POD_PROVIDER_NONE);
+    assert_null(o.issuer);
+    assert_null(o.scope);
+    assert_string_equal(o.username_claim, "preferred_username");
+    assert_string_equal(pod_options_issuer(&o), GHE "/api/v3/user");
+    pod_options_free(&o);
+}
+
+static void test_no_issuer_missing(void **state)
+{
+    struct pod_options o;
+
+    (void)state;
+    assert_refused(load(&o, "client_id = x\n", NULL), &o, "issuer is required",
+                   "provider = github");
+    nlogs = npaths = 0;
+    assert_refused(load(&o, "client_id = x\ndevice_authorization_endpoint = " GHE "/d\n"
+                        "token_endpoint = " GHE "/t\n", NULL),
+                   &o, "user_api is required without issuer", NULL);
+    nlogs = npaths = 0;
+    assert_refused(load(&o, "client_id = x\nuser_api = " GHE "/u\n", NULL), &o,
+                   "device_authorization_endpoint is required without issuer", NULL);
+    nlogs = npaths = 0;
+    assert_refused(load(&o, "client_id = x\nuser_api = " GHE "/u\ndevice_authorization_endpoint"
+                        " = " GHE "/d\n", NULL),
+                   &o, "token_endpoint is required without issuer", NULL);
+    nlogs = npaths = 0;
+    /* client_id stays required. */
+    assert_refused(load(&o, "provider = github\n", NULL), &o, "client_id", "required");
+    nlogs = npaths = 0;
+    /* acr and amr only come from a signed ID token. */
+    assert_refused(load(&o, "client_id = x\nprovider = github\nrequired_acr = mfa\n", NULL),
+                   &o, "required_acr needs an ID token", NULL);
+    nlogs = npaths = 0;
+    assert_refused(load(&o, "client_id = x\nprovider = github\n", "required_amr=otp", NULL),
+                   &o, "required_amr needs an ID token", NULL);
+}
+
+static void test_issuer_with_endpoints(void **state)
+{
+    struct pod_options o;
+
+    (void)state;
+    assert_int_equal(load(&o, MINIMAL "token_endpoint = https://idp.example.com/t\n", NULL),
+                     PAM_SUCCESS);
+    assert_string_equal(o.issuer, ISSUER);
+    assert_string_equal(o.token_endpoint, "https://idp.example.com/t");
+    assert_null(o.device_authorization_endpoint);
+    assert_null(o.user_api);
+    assert_string_equal(o.scope, "openid profile email");
+    assert_string_equal(pod_options_issuer(&o), ISSUER);
+    pod_options_free(&o);
+    assert_refused(load(&o, MINIMAL "provider = github\n", NULL), &o,
+                   "set issuer or provider, not both", NULL);
+    nlogs = npaths = 0;
+    assert_refused(load(&o, MINIMAL, "user_api=https://idp.example.com/me", NULL), &o,
+                   "user_api is for providers without OpenID Connect", NULL);
+    nlogs = npaths = 0;
+    assert_refused(load(&o, MINIMAL "scope = read:user\n", NULL), &o,
+                   "scope must include openid", NULL);
+}
+
+/* ISSUER|SUB pins without an issuer name "github" (or the user_api URL). */
+static void test_no_issuer_pins(void **state)
+{
+    char conf[512];
+    struct pod_options o;
+
+    (void)state;
+    snprintf(conf, sizeof(conf), "client_id = x\nprovider = github\nuser_map = %s\n",
+             mkfile("map", "github|12345 alice\n12345 alice\n", 0644));
+    assert_int_equal(load(&o, conf, NULL), PAM_SUCCESS);
+    assert_non_null(o.map);
+    pod_options_free(&o);
+    nlogs = 0;
+    snprintf(conf, sizeof(conf), "client_id = x\nprovider = github\nuser_map = %s\n",
+             mkfile("map2", GH_API "|12345 alice\n", 0644));
+    assert_refused(load(&o, conf, NULL), &o, "another issuer", NULL);
+}
+
 static bool example_shows(const char *example, const char *key, const char *def)
 {
     char line[128], commented[128];
@@ -881,6 +1046,12 @@ int main(void)
         T(test_secret_not_on_pam_line),
         T(test_secret_bad_value_not_logged),
         T(test_free_wipes),
+        T(test_provider_github_fills),
+        T(test_provider_explicit_wins),
+        T(test_no_issuer_endpoints),
+        T(test_no_issuer_missing),
+        T(test_issuer_with_endpoints),
+        T(test_no_issuer_pins),
         T(test_docs_follow_table),
 #undef T
     };

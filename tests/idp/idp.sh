@@ -14,6 +14,63 @@
 
 _IDP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
+# idp_launch WORKDIR NAME SCRIPT [flags...]: the common start of every test
+# server (the OpenID provider, the GitHub-like one, the hostile mock): the
+# certificates, node SCRIPT in the background with its log in
+# WORKDIR/NAME.log, a bounded wait for its ready file.  Exports IDP_PID,
+# IDP_PORT, IDP_CA, IDP_TLS_DIR, IDP_LOG, IDP_WORKDIR and IDP_READY (the
+# ready file, for the caller's own fields).
+idp_launch() {
+    local work=$1 name=$2 script=$3 i=0
+    shift 3
+    if ! command -v node >/dev/null 2>&1; then
+        echo "$name: node is not installed" >&2
+        return 1
+    fi
+    mkdir -p "$work" && work=$(cd "$work" && pwd) || return 1
+    if ! bash "$_IDP_DIR/mkca.sh" "$work/tls"; then
+        echo "$name: mkca.sh $work/tls failed" >&2
+        return 1
+    fi
+    IDP_READY=$work/$name.ready
+    rm -f "$IDP_READY"
+    IDP_WORKDIR=$work
+    IDP_LOG=$work/$name.log
+    export IDP_WORKDIR IDP_LOG IDP_READY
+    # a restart in the same WORKDIR keeps the earlier log in NAME.log.prev
+    if [ -s "$IDP_LOG" ]; then
+        cat "$IDP_LOG" >>"$IDP_LOG.prev" 2>/dev/null || true
+    fi
+    : >"$IDP_LOG" || return 1
+    # the default lifetime bound comes first so a caller's flag overrides it
+    node "$script" --max-lifetime "${IDP_MAX_LIFETIME:-1800}" \
+        --tls-dir "$work/tls" --ready-file "$IDP_READY" "$@" \
+        </dev/null >>"$IDP_LOG" 2>&1 &
+    IDP_PID=$!
+    export IDP_PID
+    while [ ! -s "$IDP_READY" ]; do
+        if ! kill -0 "$IDP_PID" 2>/dev/null; then
+            echo "$name: the server exited during start-up; log $IDP_LOG:" >&2
+            cat "$IDP_LOG" >&2
+            wait "$IDP_PID" 2>/dev/null || true
+            unset IDP_PID
+            return 1
+        fi
+        i=$((i + 1))
+        if [ "$i" -gt 150 ]; then
+            echo "$name: the server was not ready within 15 s; log $IDP_LOG:" >&2
+            cat "$IDP_LOG" >&2
+            idp_stop
+            return 1
+        fi
+        sleep 0.1
+    done
+    IDP_PORT=$(idp_json_get "$IDP_READY" port) || return 1
+    IDP_CA=$work/tls/ca.pem
+    IDP_TLS_DIR=$work/tls
+    export IDP_PORT IDP_CA IDP_TLS_DIR
+}
+
 # idp_start WORKDIR [server.mjs flags...]
 idp_start() {
     if [ $# -lt 1 ] || [ -z "$1" ]; then
@@ -43,49 +100,9 @@ idp_start() {
         echo "idp_start: $_IDP_DIR/node_modules is missing; run: npm ci --prefix tests/idp" >&2
         return 1
     fi
-    if ! bash "$_IDP_DIR/mkca.sh" "$work/tls"; then
-        echo "idp_start: mkca.sh $work/tls failed" >&2
-        return 1
-    fi
-    local ready=$work/idp.ready
-    rm -f "$ready"
-    IDP_WORKDIR=$work
-    IDP_LOG=$work/idp.log
-    export IDP_WORKDIR IDP_LOG
-    # a restart in the same WORKDIR keeps the earlier log in idp.log.prev
-    if [ -s "$IDP_LOG" ]; then
-        cat "$IDP_LOG" >>"$IDP_LOG.prev" 2>/dev/null || true
-    fi
-    : >"$IDP_LOG" || return 1
-    # the default lifetime bound comes first so a caller's flag overrides it
-    node "$IDP_APP_DIR/server.mjs" --max-lifetime "${IDP_MAX_LIFETIME:-1800}" \
-        --tls-dir "$work/tls" --ready-file "$ready" "$@" \
-        </dev/null >>"$IDP_LOG" 2>&1 &
-    IDP_PID=$!
-    export IDP_PID
-    local i=0
-    while [ ! -s "$ready" ]; do
-        if ! kill -0 "$IDP_PID" 2>/dev/null; then
-            echo "idp_start: the provider exited during start-up; log $IDP_LOG:" >&2
-            cat "$IDP_LOG" >&2
-            wait "$IDP_PID" 2>/dev/null || true
-            unset IDP_PID
-            return 1
-        fi
-        i=$((i + 1))
-        if [ "$i" -gt 150 ]; then
-            echo "idp_start: the provider was not ready within 15 s; log $IDP_LOG:" >&2
-            cat "$IDP_LOG" >&2
-            idp_stop
-            return 1
-        fi
-        sleep 0.1
-    done
-    IDP_ISSUER=$(idp_json_get "$ready" issuer) || return 1
-    IDP_PORT=$(idp_json_get "$ready" port) || return 1
-    IDP_CA=$work/tls/ca.pem
-    IDP_TLS_DIR=$work/tls
-    export IDP_ISSUER IDP_PORT IDP_CA IDP_TLS_DIR
+    idp_launch "$work" idp "$IDP_APP_DIR/server.mjs" "$@" || return 1
+    IDP_ISSUER=$(idp_json_get "$IDP_READY" issuer) || return 1
+    export IDP_ISSUER
     return 0
 }
 
@@ -192,57 +209,15 @@ github_start() {
         echo "github_start: usage: github_start WORKDIR [github.mjs flags...]" >&2
         return 2
     fi
-    local work=$1 ready i=0
+    local work=$1
     shift
-    if ! command -v node >/dev/null 2>&1; then
-        echo "github_start: node is not installed" >&2
-        return 1
-    fi
-    mkdir -p "$work" && work=$(cd "$work" && pwd) || return 1
-    if ! bash "$_IDP_DIR/mkca.sh" "$work/tls"; then
-        echo "github_start: mkca.sh $work/tls failed" >&2
-        return 1
-    fi
-    ready=$work/github.ready
-    rm -f "$ready"
-    IDP_WORKDIR=$work
-    IDP_LOG=$work/github.log
-    export IDP_WORKDIR IDP_LOG
-    if [ -s "$IDP_LOG" ]; then
-        cat "$IDP_LOG" >>"$IDP_LOG.prev" 2>/dev/null || true
-    fi
-    : >"$IDP_LOG" || return 1
-    node "$_IDP_DIR/github.mjs" --max-lifetime "${IDP_MAX_LIFETIME:-1800}" \
-        --tls-dir "$work/tls" --ready-file "$ready" "$@" </dev/null >>"$IDP_LOG" 2>&1 &
-    IDP_PID=$!
-    export IDP_PID
-    while [ ! -s "$ready" ]; do
-        if ! kill -0 "$IDP_PID" 2>/dev/null; then
-            echo "github_start: the provider exited during start-up; log $IDP_LOG:" >&2
-            cat "$IDP_LOG" >&2
-            wait "$IDP_PID" 2>/dev/null || true
-            unset IDP_PID
-            return 1
-        fi
-        i=$((i + 1))
-        if [ "$i" -gt 150 ]; then
-            echo "github_start: the provider was not ready within 15 s; log $IDP_LOG:" >&2
-            cat "$IDP_LOG" >&2
-            idp_stop
-            return 1
-        fi
-        sleep 0.1
-    done
-    IDP_ISSUER=$(idp_json_get "$ready" origin) || return 1
-    IDP_PORT=$(idp_json_get "$ready" port) || return 1
-    GH_DEVICE_ENDPOINT=$(idp_json_get "$ready" device_authorization_endpoint) || return 1
-    GH_TOKEN_ENDPOINT=$(idp_json_get "$ready" token_endpoint) || return 1
-    GH_USER_API=$(idp_json_get "$ready" user_api) || return 1
-    GH_CLIENT_ID=$(idp_json_get "$ready" client_id) || return 1
-    IDP_CA=$work/tls/ca.pem
-    IDP_TLS_DIR=$work/tls
-    export IDP_ISSUER IDP_PORT IDP_CA IDP_TLS_DIR
-    export GH_DEVICE_ENDPOINT GH_TOKEN_ENDPOINT GH_USER_API GH_CLIENT_ID
+    idp_launch "$work" github "$_IDP_DIR/github.mjs" "$@" || return 1
+    IDP_ISSUER=$(idp_json_get "$IDP_READY" origin) || return 1
+    GH_DEVICE_ENDPOINT=$(idp_json_get "$IDP_READY" device_authorization_endpoint) || return 1
+    GH_TOKEN_ENDPOINT=$(idp_json_get "$IDP_READY" token_endpoint) || return 1
+    GH_USER_API=$(idp_json_get "$IDP_READY" user_api) || return 1
+    GH_CLIENT_ID=$(idp_json_get "$IDP_READY" client_id) || return 1
+    export IDP_ISSUER GH_DEVICE_ENDPOINT GH_TOKEN_ENDPOINT GH_USER_API GH_CLIENT_ID
     return 0
 }
 

@@ -71,8 +71,8 @@ pod_cleanup() {
     set +e
     idp_stop >/dev/null 2>&1
     if [ -n "${POD_WORK:-}" ] && [ -d "$POD_WORK" ]; then
-        if [ "$tap_failed" -gt 0 ] && [ -f "$POD_WORK/idp.log" ]; then
-            echo "# IdP log (tail):"; tail -n 30 "$POD_WORK/idp.log" | sed 's/^/#   /'
+        if [ "$tap_failed" -gt 0 ] && [ -f "${IDP_LOG:-}" ]; then
+            echo "# IdP log (tail):"; tail -n 30 "$IDP_LOG" | sed 's/^/#   /'
         fi
         rm -rf "$POD_WORK"
     fi

@@ -12,6 +12,7 @@
 #include "device_flow.h"
 #include "json.h"
 #include "log.h"
+#include "url.h"
 
 #define GRANT_TYPE "urn:ietf:params:oauth:grant-type:device_code"
 #define MAX_CODE 4096         /* device_code, tokens are opaque but bounded */

@@ -8,29 +8,9 @@
 #include "json.h"
 #include "jwks.h"
 #include "log.h"
+#include "url.h"
 
 #define WELL_KNOWN "/.well-known/openid-configuration"
-#define MAX_URL 2048
-
-int pod_is_https_url(const char *url)
-{
-    const char *host, *p;
-
-    if (url == NULL || strncmp(url, "https://", 8) != 0 || strlen(url) > MAX_URL)
-        return 0;
-    host = url + 8;
-    if (*host == '\0' || *host == '/' || *host == ':' || *host == '?')
-        return 0;
-    for (p = url; *p != '\0'; p++)
-        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f || *p == '#' ||
-            *p == '\\') /* browsers read '\' as '/': a misleading host */
-            return 0;
-    /* No userinfo: "https://evil@host" reads as another host to a person. */
-    for (p = host; *p != '\0' && *p != '/' && *p != '?'; p++)
-        if (*p == '@')
-            return 0;
-    return 1;
-}
 
 void pod_endpoints_free(struct pod_endpoints *e)
 {
@@ -116,7 +96,7 @@ int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
     /* Discovery 4: drop one trailing '/' before appending the path. */
     if (n > 0 && issuer[n - 1] == '/')
         n--;
-    pod_buf_init(&url, MAX_URL + sizeof(WELL_KNOWN));
+    pod_buf_init(&url, POD_MAX_URL + sizeof(WELL_KNOWN));
     if (pod_buf_append(&url, issuer, n) != 0 ||
         pod_buf_append(&url, WELL_KNOWN, strlen(WELL_KNOWN)) != 0) {
         pod_buf_wipe(&url);

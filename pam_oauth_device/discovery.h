@@ -39,7 +39,5 @@ struct pod_jwks;
 int pod_jwks_fetch(pam_handle_t *pamh, struct pod_http *http, const char *uri,
                    struct pod_jwks **jwks);
 
-/* True for an absolute https URL with a host and no fragment. */
-int pod_is_https_url(const char *url);
 
 #endif

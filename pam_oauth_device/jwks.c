@@ -9,9 +9,9 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
+#include "b64url.h"
 #include "json.h"
 #include "jwks.h"
-#include "jwt.h"
 
 #define MAX_KEYS 64
 #define MAX_NAME 256   /* kid, alg, crv */

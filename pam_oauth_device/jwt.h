@@ -52,7 +52,5 @@ struct pod_jwt_expect {
 int pod_jwt_check_claims(const struct pod_jwt *jwt,
                          const struct pod_jwt_expect *expect, const char **err);
 
-/* base64url without padding (RFC 7515 2); returns malloc'd bytes or NULL. */
-unsigned char *pod_b64url_decode(const char *in, size_t in_len, size_t *out_len);
 
 #endif

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "claims.h"
 #include "discovery.h"
+#include "url.h"
 #include "identity.h"
 #include "log.h"
 #include "options.h"

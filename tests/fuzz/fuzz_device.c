@@ -3,6 +3,7 @@
 
 #include "device_flow.h"
 #include "fuzz.h"
+#include "url.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,6 +4,7 @@
 
 #include "discovery.h"
 #include "fuzz.h"
+#include "url.h"
 
 #define ISSUER "https://127.0.0.1:8443"
 

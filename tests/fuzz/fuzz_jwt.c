@@ -7,6 +7,7 @@
 
 #include <strings.h>
 
+#include "b64url.h"
 #include "fixtures.h"
 #include "fuzz.h"
 #include "json.h"

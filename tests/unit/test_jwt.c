@@ -12,6 +12,7 @@
 #include <openssl/err.h>
 
 #include "jose_helpers.h"
+#include "b64url.h"
 #include "jwt.h"
 #include "unit_helpers.h"
 

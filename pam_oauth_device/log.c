@@ -13,7 +13,7 @@ void pod_log_set_sink(pod_log_sink sink)
     log_sink = sink;
 }
 
-void pod_log(pam_handle_t *pamh, int prio, const char *fmt, ...)
+void pod_log(struct pam_handle *pamh, int prio, const char *fmt, ...)
 {
     char msg[1024];
     va_list ap;

@@ -3,12 +3,15 @@
 #ifndef POD_LOG_H
 #define POD_LOG_H
 
-#include <security/pam_modules.h>
 #include <syslog.h>
+
+/* Opaque here, so that pure code may log without PAM headers; log.c, in
+ * the I/O layer, hands it to pam_syslog. */
+struct pam_handle;
 
 typedef void (*pod_log_sink)(int prio, const char *msg);
 
-void pod_log(pam_handle_t *pamh, int prio, const char *fmt, ...)
+void pod_log(struct pam_handle *pamh, int prio, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Where messages go when pamh is NULL (default: stderr). */

@@ -20,6 +20,9 @@
 #include "login.h"
 #include "prompt.h"
 
+_Static_assert(POD_IDENTITY_OK == PAM_SUCCESS && POD_IDENTITY_DENIED == PAM_AUTH_ERR,
+               "pod_identity_check answers with PAM codes");
+
 /* Whether the space-separated scope asks for OpenID Connect. */
 static int wants_openid(const char *scope)
 {

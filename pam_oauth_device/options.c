@@ -8,14 +8,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <security/pam_modules.h>
 
 #include "buf.h"
 #include "claims.h"
-#include "discovery.h"
-#include "url.h"
-#include "identity.h"
 #include "log.h"
 #include "options.h"
+#include "url.h"
+#include "user_map.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

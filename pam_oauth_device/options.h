@@ -6,7 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <security/pam_modules.h>
+
+/* The PAM handle, opaque here: pure code uses this struct without PAM
+ * headers; only the loader, in the I/O layer, logs through it. */
+struct pam_handle;
 
 #ifndef POD_DEFAULT_CONFIG
 #define POD_DEFAULT_CONFIG "/etc/security/pam_oauth_device.conf"
@@ -25,7 +28,7 @@ enum pod_provider { POD_PROVIDER_NONE = 0, POD_PROVIDER_GITHUB };
 #define POD_GITHUB_USER_API "https://api.github.com/user"
 #define POD_GITHUB_USERNAME_CLAIM "login"
 
-struct pod_user_map; /* identity.h */
+struct pod_user_map; /* user_map.h */
 
 struct pod_options {
     char *config;             /* the file that was read, or NULL */
@@ -68,10 +71,10 @@ struct pod_options {
  * which may be absent), then argv.  Returns PAM_SUCCESS, PAM_SERVICE_ERR
  * (bad option, bad file; logged at LOG_ERR) or PAM_BUF_ERR.  On failure
  * *opts is left zeroed; pod_options_free is safe either way. */
-int pod_options_load(pam_handle_t *pamh, int argc, const char **argv,
+int pod_options_load(struct pam_handle *pamh, int argc, const char **argv,
                      struct pod_options *opts);
 /* The same with another default path (the tests). */
-int pod_options_load_at(pam_handle_t *pamh, const char *default_config,
+int pod_options_load_at(struct pam_handle *pamh, const char *default_config,
                         int argc, const char **argv, struct pod_options *opts);
 /* The issuer the identity comes from, for the audit line and user_map's
  * ISSUER|SUB pins: issuer; without one, "github" for GitHub's user API
@@ -91,13 +94,13 @@ void pod_options_free(struct pod_options *opts);
  * *opts must be zeroed or hold earlier values; on failure it keeps what
  * was set so far (pod_options_free releases it).  PAM_SUCCESS,
  * PAM_SERVICE_ERR (logged) or PAM_BUF_ERR. */
-int pod_options_parse_text(pam_handle_t *pamh, const char *text, size_t len,
+int pod_options_parse_text(struct pam_handle *pamh, const char *text, size_t len,
                            const char *name, struct pod_options *opts);
 
 /* Open a root-owned regular file that is not group/world writable (and,
  * when secret, gives others no access at all), refusing symlinks and files
  * over POD_MAX_FILE.  Returns an fd or -1 with the reason logged. */
-int pod_open_checked(pam_handle_t *pamh, const char *path, bool secret);
+int pod_open_checked(struct pam_handle *pamh, const char *path, bool secret);
 
 /* The config file keys in table order, for documentation checks and the
  * admin tool: the name of key i with *def its default as written in the

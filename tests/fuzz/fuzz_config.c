@@ -3,6 +3,8 @@
  * Path values are stat()ed as in real use: nothing is opened or written. */
 #include "config.h"
 
+#include <security/pam_appl.h>
+
 #include "fuzz.h"
 #include "options.h"
 

@@ -24,6 +24,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <security/pam_appl.h>
 
 #include "log.h"
 #include "options.h"

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 #include <cjson/cJSON.h>
-#include "options.h"
+#include "opts.h"
 #include "user_map.h"
 
 /* pod_identity_check's answer: the values of PAM_SUCCESS and PAM_AUTH_ERR

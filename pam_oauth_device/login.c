@@ -18,25 +18,11 @@
 #include "jwt.h"
 #include "log.h"
 #include "login.h"
+#include "options_rules.h"
 #include "prompt.h"
 
 _Static_assert(POD_IDENTITY_OK == PAM_SUCCESS && POD_IDENTITY_DENIED == PAM_AUTH_ERR,
                "pod_identity_check answers with PAM codes");
-
-/* Whether the space-separated scope asks for OpenID Connect. */
-static int wants_openid(const char *scope)
-{
-    const char *p = scope;
-
-    while (p != NULL && *p != '\0') {
-        size_t n = strcspn(p, " ");
-        if (n == 6 && strncmp(p, "openid", 6) == 0)
-            return 1;
-        p += n;
-        p += strspn(p, " ");
-    }
-    return 0;
-}
 
 static int user_exists(const char *user)
 {
@@ -310,7 +296,7 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     int64_t deadline;
     int rc = PAM_SERVICE_ERR;
 
-    if (opts->issuer != NULL && !wants_openid(opts->scope)) {
+    if (opts->issuer != NULL && !pod_scope_has_openid(opts->scope)) {
         pod_log(pamh, LOG_ERR, "scope must contain openid");
         return PAM_SERVICE_ERR;
     }

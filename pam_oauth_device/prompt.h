@@ -3,7 +3,7 @@
 #define POD_PROMPT_H
 
 #include <stddef.h>
-#include "options.h"
+#include "opts.h"
 
 #define POD_PROMPT_ENTER "Press Enter once you have approved the sign-in: "
 #define POD_MAX_DISPLAY 512 /* longest server string we show */

@@ -18,6 +18,7 @@
 #include "identity.h"
 #include "json.h"
 #include "log.h"
+#include "options.h"
 #include "unit_helpers.h"
 
 #define ISSUER "https://idp.example.com"

@@ -628,21 +628,6 @@ static void test_config_symlink(void **state)
     assert_refused(load(&o, NULL, arg, NULL), &o, "link.conf", "symbolic link");
 }
 
-static void test_open_checked_special_files(void **state)
-{
-    const char *fifo = path_of("fifo");
-    int fd;
-
-    (void)state;
-    assert_int_equal(mkfifo(fifo, 0600), 0);
-    assert_int_equal(pod_open_checked(NULL, fifo, false), -1);
-    assert_logged(LOG_ERR, "fifo", "not a regular file");
-    assert_int_equal(pod_open_checked(NULL, tmpdir, false), -1);
-    fd = pod_open_checked(NULL, mkfile("ok", "x\n", 0600), true);
-    assert_true(fd >= 0);
-    close(fd);
-}
-
 /* ---- secrets ---- */
 
 /* A config naming <dir>/secret, written with secret_text and mode. */
@@ -1036,7 +1021,6 @@ int main(void)
         T(test_config_group_writable),
         T(test_config_world_writable),
         T(test_config_symlink),
-        T(test_open_checked_special_files),
         T(test_secret_file),
         T(test_secret_file_crlf_no_newline),
         T(test_secret_file_group_readable),

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* Capped, NUL-terminated byte buffers that are wiped before they are freed. */
 #include "config.h"
 
 #include <stdlib.h>

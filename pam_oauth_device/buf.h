@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* A growable byte buffer with a hard cap, always NUL-terminated, wiped
  * before it is freed because it may hold tokens. */
 #ifndef POD_BUF_H

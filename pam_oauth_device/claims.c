@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* Claims by dotted path, comparable claim text, the userinfo merge and comma lists. */
 #include "config.h"
 
 #include <math.h>

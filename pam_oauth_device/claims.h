@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* Claims: lookup by dotted path, the comparable text of a claim, the
  * userinfo merge, and the comma lists of the options.  Pure functions:
  * no network, files or PAM. */

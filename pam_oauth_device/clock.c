@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* Monotonic milliseconds and waits that a pending SIGINT or SIGQUIT ends. */
 #include "config.h"
 
 #include <errno.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* Monotonic time and interruptible waits: deadlines never follow the wall
  * clock, and a pending SIGINT/SIGQUIT (blocked by sudo) ends a wait. */
 #ifndef POD_CLOCK_H

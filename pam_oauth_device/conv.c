@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* The PAM conversation: the instructions and the Enter prompt in one call. */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* The PAM conversation: instructions and the Enter prompt in ONE call
  * (sshd shows info text only together with a prompt). */
 #ifndef POD_CONV_H

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* RFC 8628: the device authorization request and the token polling loop. */
 #include "config.h"
 
 #include <math.h>

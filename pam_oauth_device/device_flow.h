@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* RFC 8628: device authorization request and token polling. */
 #ifndef POD_DEVICE_FLOW_H
 #define POD_DEVICE_FLOW_H

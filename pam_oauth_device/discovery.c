@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* OpenID Connect discovery and the JWKS fetch, with endpoint checks. */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* OpenID Connect discovery: the endpoints of the configured issuer. */
 #ifndef POD_DISCOVERY_H
 #define POD_DISCOVERY_H

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* The one libcurl handle of a login: https only, size and time caps, proxy rules. */
 #include "config.h"
 
 #include <pthread.h>

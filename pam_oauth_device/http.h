@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* The one libcurl handle of a login: https only, no redirects, CA from the
  * config, proxy from the config only, response size and time capped. */
 #ifndef POD_HTTP_H

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* Mapping the identity to the local user and the authorization rules (pure). */
 #include "config.h"
 
 #include <ctype.h>

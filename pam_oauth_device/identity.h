@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* Mapping the IdP identity to the local user, and authorization rules.
  * Pure functions: no network, files or PAM (the user_map file is read by
  * options.c and handed in, parsed by user_map.c, through the options). */

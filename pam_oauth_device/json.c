@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* Strict JSON on top of cJSON: duplicates, NUL, depth and number ranges. */
 #include "config.h"
 
 #include <stdlib.h>

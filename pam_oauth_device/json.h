@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* Strict JSON on top of cJSON: case-sensitive keys, duplicate keys and
  * \u0000 rejected, a nesting limit, and range-checked numbers. */
 #ifndef POD_JSON_H

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* JSON Web Key Sets: each JWK checked and turned into an EVP_PKEY. */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* JSON Web Key Sets (RFC 7517/7518/8037): JWK to EVP_PKEY. */
 #ifndef POD_JWKS_H
 #define POD_JWKS_H

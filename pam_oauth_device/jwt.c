@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* JWS compact parsing, signature verification and the ID token claim checks. */
 #include "config.h"
 
 #include <stdlib.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* JWS compact serialisation (RFC 7515) and ID token validation (OIDC Core
  * 3.1.3.7, RFC 8725). */
 #ifndef POD_JWT_H

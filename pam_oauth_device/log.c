@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* Logging to pam_syslog, or to the sink of the admin tool and the tests. */
 #include "config.h"
 
 #include <stdarg.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* Logging: pam_syslog when there is a PAM handle, otherwise a sink set by
  * the CLI or the tests.  Callers never pass a token or a secret. */
 #ifndef POD_LOG_H

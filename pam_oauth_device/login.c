@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* One whole login, from discovery to the decision and its audit line. */
 #include "config.h"
 
 #include <grp.h>

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* One whole login, shared by the PAM module and the admin tool. */
 #ifndef POD_LOGIN_H
 #define POD_LOGIN_H

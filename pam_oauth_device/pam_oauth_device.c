@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* PAM entry points only; the work is in the library (login.c). */
 #include "config.h"
 

@@ -1,3 +1,6 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
+/* The text the person reads, the verification URL and the QR code. */
 #include "config.h"
 
 #include <stdarg.h>

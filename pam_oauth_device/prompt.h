@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* What the person sees: the instructions, the URL, the code, the QR code. */
 #ifndef POD_PROMPT_H
 #define POD_PROMPT_H

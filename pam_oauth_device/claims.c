@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Copyright (c) 2026 The pam_oauth_device authors */
-/* Claims by dotted path, comparable claim text, the userinfo merge and comma lists. */
+/* Claims by dotted path, comparable claim text and the userinfo merge. */
 #include "config.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "claims.h"
 #include "json.h"
@@ -110,53 +109,4 @@ int pod_claims_merge(const cJSON *id_claims, const cJSON *userinfo, cJSON **out,
     }
     *out = merged;
     return 0;
-}
-
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-bool pod_list_next(const char **p, const char **item, size_t *len)
-{
-    const char *s = *p;
-
-    while (s != NULL && *s != '\0') {
-        const char *end = strchr(s, ',');
-        const char *stop = end != NULL ? end : s + strlen(s);
-        const char *a = s, *b = stop;
-
-        while (a < b && is_blank(*a))
-            a++;
-        while (b > a && is_blank(b[-1]))
-            b--;
-        s = end != NULL ? end + 1 : stop;
-        if (b > a) {
-            *item = a;
-            *len = (size_t)(b - a);
-            *p = s;
-            return true;
-        }
-    }
-    *p = s;
-    return false;
-}
-
-bool pod_list_has(const char *list, const char *s, size_t n, bool nocase)
-{
-    const char *item;
-    size_t len;
-
-    while (pod_list_next(&list, &item, &len))
-        if (len == n && (nocase ? strncasecmp(item, s, n) : memcmp(item, s, n)) == 0)
-            return true;
-    return false;
-}
-
-bool pod_list_empty(const char *list)
-{
-    const char *item;
-    size_t len;
-
-    return !pod_list_next(&list, &item, &len);
 }

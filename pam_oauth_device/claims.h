@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Copyright (c) 2026 The pam_oauth_device authors */
 /* Claims: lookup by dotted path, the comparable text of a claim, the
- * userinfo merge, and the comma lists of the options.  Pure functions:
- * no network, files or PAM. */
+ * userinfo merge.  Pure functions: no network, files or PAM. */
 #ifndef POD_CLAIMS_H
 #define POD_CLAIMS_H
 
@@ -34,14 +33,5 @@ const char *pod_claim_text(const cJSON *value, char num[POD_CLAIM_NUM_MAX]);
  * with *err (a static reason). */
 int pod_claims_merge(const cJSON *id_claims, const cJSON *userinfo, cJSON **out,
                      const char **err);
-
-/* Comma lists of the options: the next entry, blanks around it removed,
- * empty entries skipped.  *p walks the list; false at the end. */
-bool pod_list_next(const char **p, const char **item, size_t *len);
-/* Whether the list has the entry s (n bytes), compared whole, exactly or
- * ignoring ASCII case. */
-bool pod_list_has(const char *list, const char *s, size_t n, bool nocase);
-/* A list of no entries (NULL, "", " , ,"). */
-bool pod_list_empty(const char *list);
 
 #endif

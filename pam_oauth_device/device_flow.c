@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "device_flow.h"
 #include "json.h"
+#include "list.h"
 #include "log.h"
 #include "url.h"
 

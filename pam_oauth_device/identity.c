@@ -14,6 +14,7 @@
 #include "claims.h"
 #include "identity.h"
 #include "json.h"
+#include "list.h"
 #include "user_map.h"
 
 /* ---- the rules ---------------------------------------------------------- */

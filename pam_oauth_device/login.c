@@ -19,6 +19,7 @@
 #include "json.h"
 #include "jwks.h"
 #include "jwt.h"
+#include "list.h"
 #include "log.h"
 #include "login.h"
 #include "options_rules.h"

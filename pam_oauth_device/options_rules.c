@@ -7,7 +7,7 @@
 #include <string.h>
 #include <security/pam_modules.h>
 
-#include "claims.h"
+#include "list.h"
 #include "log.h"
 #include "options_rules.h"
 #include "url.h"
@@ -16,7 +16,7 @@
 
 const char *const pod_provider_words[] = { "none", "github", NULL };
 
-/* ---- value checks of the mapping keys (comma lists, claims.h) ---- */
+/* ---- value checks of the mapping keys (comma lists, list.h) ---- */
 
 const char *pod_check_transforms(const char *value)
 {

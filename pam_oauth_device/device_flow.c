@@ -311,6 +311,53 @@ static int64_t backoff_ms(int64_t interval_ms, int failures)
     return ms > MAX_BACKOFF_MS ? MAX_BACKOFF_MS : ms;
 }
 
+/* Whether the wait before the next poll (w from pod_wait_ms: < 0 a
+ * signal, > 0 the deadline) ends the login: its PAM code, logged, or
+ * PAM_SUCCESS when it is time to poll. */
+static int wait_outcome(pam_handle_t *pamh, int w, int failures, int answered, int polls)
+{
+    if (w < 0) {
+        pod_log(pamh, LOG_NOTICE, "login interrupted by a signal");
+        return PAM_ABORT;
+    }
+    if (w > 0 && failures > 0 && !answered) {
+        /* The IdP never answered a poll: not the person's doing. */
+        pod_log(pamh, LOG_ERR, "the token endpoint failed until the deadline "
+                "(%d polls)", polls);
+        return PAM_AUTHINFO_UNAVAIL;
+    }
+    if (w > 0) {
+        pod_log(pamh, LOG_NOTICE, "no approval before the code expired or "
+                "the timeout passed (%d polls)", polls);
+        return PAM_AUTH_ERR;
+    }
+    return PAM_SUCCESS;
+}
+
+/* One request to the token endpoint and its answer classified (*status:
+ * its HTTP status, 0 when unreachable).  *rc is PAM_BUF_ERR when out of
+ * memory, and the result then means nothing. */
+static enum pod_poll poll_once(struct pod_http *http, const struct pod_endpoints *ep,
+                               const char *form, struct pod_tokens *out, long *asked,
+                               long *status, char *why, size_t whylen, int *rc)
+{
+    struct pod_http_resp resp = { 0 };
+    enum pod_poll result = POD_POLL_TRANSIENT;
+
+    *rc = pod_http_post_form(http, ep->token_endpoint, form, &resp);
+    if (*rc == PAM_BUF_ERR)
+        return result;
+    if (*rc != PAM_SUCCESS) {
+        snprintf(why, whylen, "token endpoint unreachable");
+    } else {
+        *status = resp.status;
+        result = pod_token_parse(*status, resp.body.data, resp.body.len, out, asked, why,
+                                 whylen);
+    }
+    pod_http_resp_wipe(&resp);
+    return result;
+}
+
 int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
                     const struct pod_options *opts,
                     const struct pod_endpoints *ep,
@@ -330,43 +377,17 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
         pod_form_add(&form, "device_code", dev->device_code) != 0)
         goto out;
     for (;;) {
-        struct pod_http_resp resp = { 0 };
         char why[160];
         long asked = 0, status = 0;
         enum pod_poll result;
-        int w = pod_wait_ms(wait_ms, deadline_ms);
 
-        if (w < 0) {
-            pod_log(pamh, LOG_NOTICE, "login interrupted by a signal");
-            rc = PAM_ABORT;
+        rc = wait_outcome(pamh, pod_wait_ms(wait_ms, deadline_ms), failures, answered, polls);
+        if (rc != PAM_SUCCESS)
             goto out;
-        }
-        if (w > 0 && failures > 0 && !answered) {
-            /* The IdP never answered a poll: not the person's doing. */
-            pod_log(pamh, LOG_ERR, "the token endpoint failed until the deadline "
-                    "(%d polls)", polls);
-            rc = PAM_AUTHINFO_UNAVAIL;
-            goto out;
-        }
-        if (w > 0) {
-            pod_log(pamh, LOG_NOTICE, "no approval before the code expired or "
-                    "the timeout passed (%d polls)", polls);
-            rc = PAM_AUTH_ERR;
-            goto out;
-        }
         polls++;
-        rc = pod_http_post_form(http, ep->token_endpoint, form.data, &resp);
+        result = poll_once(http, ep, form.data, out, &asked, &status, why, sizeof(why), &rc);
         if (rc == PAM_BUF_ERR)
             goto out;
-        if (rc != PAM_SUCCESS) {
-            result = POD_POLL_TRANSIENT;
-            snprintf(why, sizeof(why), "token endpoint unreachable");
-        } else {
-            status = resp.status;
-            result = pod_token_parse(status, resp.body.data, resp.body.len,
-                                     out, &asked, why, sizeof(why));
-        }
-        pod_http_resp_wipe(&resp);
         if (opts->debug)
             pod_log(pamh, LOG_DEBUG, "poll %d: HTTP %ld %s", polls, status, why);
         if (result == POD_POLL_TRANSIENT && ++failures < MAX_TRANSIENT) {

@@ -283,6 +283,79 @@ static void audit(pam_handle_t *pamh, const struct pod_options *opts,
     free(s_map);
 }
 
+/* The instructions for this device code, shown and acknowledged; on a
+ * failed conversation *reason says so. */
+static int prompt_user(pam_handle_t *pamh, const struct pod_options *opts,
+                       const struct pod_request *req, const struct pod_device_code *dev,
+                       pod_show_fn show, void *show_ctx, const char **reason)
+{
+    char host[256] = "this host";
+    char *info;
+    int rc;
+
+    gethostname(host, sizeof(host) - 1);
+    {
+        const struct pod_prompt_info pi = {
+            .hostname = host,
+            .service = req->service ? req->service : "login",
+            .rhost = req->rhost,
+            .user = req->user,
+            .verification_uri = dev->verification_uri,
+            .verification_uri_complete = dev->verification_uri_complete,
+            .user_code = dev->user_code,
+        };
+        info = pod_prompt_text(&pi, opts->qr);
+    }
+    if (info == NULL)
+        return PAM_BUF_ERR;
+    rc = show(show_ctx, info, POD_PROMPT_ENTER);
+    free(info);
+    if (rc != PAM_SUCCESS) {
+        pod_log(pamh, LOG_ERR, "conversation failed: %s", pam_strerror(pamh, rc));
+        *reason = "the conversation failed";
+    }
+    return rc;
+}
+
+/* Who signed in: without an issuer the user API's answer (*merged); else
+ * the verified ID token's claims (in *jwt), with userinfo in *merged when
+ * it is used.  *verified: the claims that may name a subject in the audit
+ * line; *reason: what failed. */
+static int signed_in_claims(pam_handle_t *pamh, struct pod_http *http,
+                            const struct pod_options *opts, const struct pod_endpoints *ep,
+                            const struct pod_tokens *tokens, struct pod_jwt *jwt,
+                            cJSON **merged, const cJSON **verified, const char **reason)
+{
+    int rc;
+
+    if (opts->issuer == NULL) {
+        /* No OpenID Connect, no ID token: the user API says who it is. */
+        *reason = "user_api: the user API failed";
+        rc = fetch_user_api(pamh, http, opts, tokens, merged);
+        if (rc != PAM_SUCCESS)
+            return rc;
+        *verified = *merged;
+        if (opts->debug)
+            log_claims(pamh, "user API claims", *merged);
+        return PAM_SUCCESS;
+    }
+    *reason = "the ID token failed validation";
+    if (tokens->id_token == NULL) {
+        pod_log(pamh, LOG_ERR, "the token answer has no id_token");
+        return PAM_AUTH_ERR;
+    }
+    rc = verify_id_token(pamh, http, opts, ep, tokens->id_token, jwt);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    *verified = jwt->claims;
+    if (opts->debug)
+        log_claims(pamh, "ID token claims", jwt->claims);
+    rc = add_userinfo(pamh, http, opts, ep, tokens, jwt->claims, merged, reason);
+    if (rc == PAM_SUCCESS && opts->debug && *merged != NULL)
+        log_claims(pamh, "claims with userinfo", *merged);
+    return rc;
+}
+
 int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
               const struct pod_request *req, pod_show_fn show, void *show_ctx)
 {
@@ -295,8 +368,6 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     struct pod_identity_result idres;
     cJSON *merged = NULL;
     const char *reason = "the sign-in did not complete", *mapped = NULL;
-    char host[256] = "this host";
-    char *info = NULL;
     int64_t deadline;
     int rc = PAM_SERVICE_ERR;
 
@@ -331,60 +402,15 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         goto out;
     if (dev.issued_ms + (int64_t)dev.expires_in * 1000 < deadline)
         deadline = dev.issued_ms + (int64_t)dev.expires_in * 1000;
-    gethostname(host, sizeof(host) - 1);
-    {
-        const struct pod_prompt_info pi = {
-            .hostname = host,
-            .service = req->service ? req->service : "login",
-            .rhost = req->rhost,
-            .user = req->user,
-            .verification_uri = dev.verification_uri,
-            .verification_uri_complete = dev.verification_uri_complete,
-            .user_code = dev.user_code,
-        };
-        info = pod_prompt_text(&pi, opts->qr);
-    }
-    if (info == NULL) {
-        rc = PAM_BUF_ERR;
+    rc = prompt_user(pamh, opts, req, &dev, show, show_ctx, &reason);
+    if (rc != PAM_SUCCESS)
         goto out;
-    }
-    rc = show(show_ctx, info, POD_PROMPT_ENTER);
-    if (rc != PAM_SUCCESS) {
-        pod_log(pamh, LOG_ERR, "conversation failed: %s", pam_strerror(pamh, rc));
-        reason = "the conversation failed";
-        goto out;
-    }
     rc = pod_device_poll(pamh, http, opts, &ep, &dev, deadline, &tokens);
     if (rc != PAM_SUCCESS)
         goto out;
-    if (opts->issuer == NULL) {
-        /* No OpenID Connect, no ID token: the user API says who it is. */
-        reason = "user_api: the user API failed";
-        rc = fetch_user_api(pamh, http, opts, &tokens, &merged);
-        if (rc != PAM_SUCCESS)
-            goto out;
-        verified = merged;
-        if (opts->debug)
-            log_claims(pamh, "user API claims", merged);
-    } else {
-        reason = "the ID token failed validation";
-        if (tokens.id_token == NULL) {
-            pod_log(pamh, LOG_ERR, "the token answer has no id_token");
-            rc = PAM_AUTH_ERR;
-            goto out;
-        }
-        rc = verify_id_token(pamh, http, opts, &ep, tokens.id_token, &jwt);
-        if (rc != PAM_SUCCESS)
-            goto out;
-        verified = jwt.claims;
-        if (opts->debug)
-            log_claims(pamh, "ID token claims", jwt.claims);
-        rc = add_userinfo(pamh, http, opts, &ep, &tokens, jwt.claims, &merged, &reason);
-        if (rc != PAM_SUCCESS)
-            goto out;
-        if (opts->debug && merged != NULL)
-            log_claims(pamh, "claims with userinfo", merged);
-    }
+    rc = signed_in_claims(pamh, http, opts, &ep, &tokens, &jwt, &merged, &verified, &reason);
+    if (rc != PAM_SUCCESS)
+        goto out;
     rc = pod_identity_check(merged ? merged : jwt.claims, req->user, opts, &idres);
     reason = idres.reason;
     mapped = idres.mapped[0] != '\0' ? idres.mapped : NULL;
@@ -393,7 +419,6 @@ out:
      * in the audit trail. */
     audit(pamh, opts, req, verified, mapped, reason, rc);
     cJSON_Delete(merged);
-    free(info);
     pod_jwt_free(&jwt);
     pod_tokens_free(&tokens);
     pod_device_code_free(&dev);

@@ -45,12 +45,17 @@ int pod_buf_append(struct pod_buf *b, const void *p, size_t n)
     return 0;
 }
 
+void pod_free_wiped(void *p, size_t n)
+{
+    if (p == NULL)
+        return;
+    explicit_bzero(p, n);
+    free(p);
+}
+
 void pod_buf_wipe(struct pod_buf *b)
 {
-    if (b->data != NULL) {
-        explicit_bzero(b->data, b->cap);
-        free(b->data);
-    }
+    pod_free_wiped(b->data, b->cap);
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
@@ -58,8 +63,6 @@ void pod_buf_wipe(struct pod_buf *b)
 
 void pod_free_secret(char *s)
 {
-    if (s == NULL)
-        return;
-    explicit_bzero(s, strlen(s));
-    free(s);
+    if (s != NULL)
+        pod_free_wiped(s, strlen(s));
 }

@@ -19,6 +19,9 @@ void pod_buf_init(struct pod_buf *b, size_t max);
 int pod_buf_append(struct pod_buf *b, const void *p, size_t n);
 void pod_buf_wipe(struct pod_buf *b);
 
+/* explicit_bzero(p, n) then free(p); NULL is fine. */
+void pod_free_wiped(void *p, size_t n);
+
 /* explicit_bzero(s, strlen(s)) then free(s); NULL is fine. */
 void pod_free_secret(char *s);
 

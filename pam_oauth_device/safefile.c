@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "log.h"
 #include "safefile.h"
 
@@ -71,10 +72,7 @@ int pod_safefile_open(struct pam_handle *pamh, const char *path,
 
 void pod_safefile_wipe(struct pod_file *f)
 {
-    if (f->data != NULL) {
-        explicit_bzero(f->data, f->len);
-        free(f->data);
-    }
+    pod_free_wiped(f->data, f->len);
     f->data = NULL;
     f->len = 0;
 }

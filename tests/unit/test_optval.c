@@ -108,15 +108,16 @@ static void test_values_table(void **state)
     pod_log_set_sink(sink);
     for (size_t i = 0; i < UT_ROWS(rows); i++) {
         struct sample s = { 0 };
-        char shown[256];
+        char formatted[256];
+        const char *shown = logged;
         int rc;
 
         logged[0] = '\0';
         rc = pod_optval_set(NULL, &s, "W", &opts[rows[i].opt], rows[i].value);
-        if (rc == 0)
-            pod_optval_format(&s, &opts[rows[i].opt], shown, sizeof(shown));
-        else
-            snprintf(shown, sizeof(shown), "%s", logged);
+        if (rc == 0) {
+            pod_optval_format(&s, &opts[rows[i].opt], formatted, sizeof(formatted));
+            shown = formatted;
+        }
         ut_check(&t, rc == rows[i].rc && strstr(shown, rows[i].shown) != NULL, rows[i].value,
                  "rc %d (expected %d), \"%s\" lacks \"%s\"", rc, rows[i].rc, shown,
                  rows[i].shown);

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The pam_oauth_device authors
 # Shared by the end-to-end tests (real sshd + ssh, real sudo).  Source it
 # with top_srcdir and top_builddir set (the automake harness sets them).
 # It sources tests/integration/lib.sh for the TAP helpers (ok, is, like,

@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "claims.h"
 #include "clock.h"
+#include "compiler.h"
 #include "device_flow.h"
 #include "json.h"
 #include "list.h"
@@ -403,7 +404,7 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
         case POD_POLL_SLOW_DOWN:
             /* RFC 8628 3.5: +5 s for this and every later request. */
             interval_ms += POD_SLOW_DOWN_STEP * 1000;
-            /* fall through */
+            POD_FALLTHROUGH;
         case POD_POLL_PENDING:
             if (asked * 1000 > interval_ms)
                 interval_ms = asked * 1000;

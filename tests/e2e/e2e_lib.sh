@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The pam_oauth_device authors
 # Shared by the end-to-end tests (real sshd + ssh, real sudo).  Source it
 # with top_srcdir and top_builddir set (the automake harness sets them).
 # It sources tests/integration/lib.sh for the TAP helpers (ok, is, like,
@@ -7,6 +9,7 @@
 # reverse order, by the EXIT trap, also when the test fails or is killed.
 # shellcheck shell=bash
 
+# shellcheck source=tests/integration/lib.sh
 . "${top_srcdir:-$(dirname "${BASH_SOURCE[0]}")/../..}/tests/integration/lib.sh"
 
 E2E_DIR="$top_srcdir/tests/e2e"
@@ -150,6 +153,7 @@ e2e_drive() {
         >"$out/drive.out" 2>&1 || true
     D_SCREEN="$out/screen.txt"
     tr -d '\r' <"$out/screen" >"$D_SCREEN" 2>/dev/null || : >"$D_SCREEN"
+    # shellcheck disable=SC2034 # read by the tests
     D_BEFORE="$out/before-prompt"
     for k in PROMPTS CODE APPROVER_EXIT EXIT TIMED_OUT PROMPT_MS TOTAL_MS INTERRUPT_MS; do
         v=$(sed -n "s/^$k=//p" "$out/result" 2>/dev/null)

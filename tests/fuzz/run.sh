@@ -1,4 +1,6 @@
 #!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The pam_oauth_device authors
 # Fuzz one target with libFuzzer, ASan and UBSan (tests/fuzz/README.md).
 #
 #   tests/fuzz/run.sh [--merge] TARGET [SECONDS] [-- LIBFUZZER_ARGS...]

@@ -9,8 +9,12 @@
 
 void vsyslog(int prio, const char *fmt, va_list ap);
 void syslog(int prio, const char *fmt, ...);
-void __vsyslog_chk(int prio, int flag, const char *fmt, va_list ap);
-void __syslog_chk(int prio, int flag, const char *fmt, ...);
+/* Format attributes as glibc's own: the shims pass fmt on (clang's
+ * -Wformat-nonliteral). */
+void __vsyslog_chk(int prio, int flag, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+void __syslog_chk(int prio, int flag, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 void vsyslog(int prio, const char *fmt, va_list ap)
 {

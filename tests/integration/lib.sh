@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The pam_oauth_device authors
 # Shared by the integration tests: a TAP writer, a throwaway world (users
 # through nss_wrapper, a PAM confdir, a config file), the test IdP, and a
 # runner for the built module through real libpam.  Source it, with
@@ -186,4 +188,28 @@ pod_valgrind_start() {
 # message, as a person would, and approve (or deny) as LOGIN.
 approve_cmd() { # approve_cmd LOGIN [approve.mjs flags]
     echo "env -u LD_PRELOAD bash '$top_srcdir/tests/integration/approve-from-info.sh' $*"
+}
+
+# The two runners of the table-driven tests (authz, mapping, user_map,
+# bad_config): each call is one row.
+#
+# login_case USER APPROVER RESULT DESCRIPTION [REGEX REGEX_DESCRIPTION]:
+# USER logs in and APPROVER approves at the test IdP; the result must be
+# RESULT and, when given, the module's log must match REGEX.
+login_case() {
+    pod_run "$1" --approve-cmd "$(approve_cmd "$2")"
+    is "$RESULT" "$3" "$4"
+    [ $# -lt 5 ] || like "$POD_LOG" "$5" "$6"
+}
+
+# refused_case DESCRIPTION REGEX: alice's login is refused at load time:
+# PAM_SERVICE_ERR, a LOG_ERR line matching REGEX and, when a test IdP
+# runs, no request reached it.
+refused_case() {
+    local before=
+    [ -z "${IDP_PID:-}" ] || before=$(idp_json_get "$(idp_stats)" requests)
+    pod_run alice
+    is "$RESULT" PAM_SERVICE_ERR "$1 gives PAM_SERVICE_ERR"
+    like "$POD_LOG" "^<3> .*$2" "$1 is logged at LOG_ERR"
+    [ -z "${IDP_PID:-}" ] || is "$(idp_json_get "$(idp_stats)" requests)" "$before" "$1: no request reached the IdP"
 }

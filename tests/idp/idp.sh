@@ -73,12 +73,16 @@ idp_launch() {
     export IDP_PORT IDP_CA IDP_TLS_DIR
 }
 
+# _idp_need_workdir FUNCTION SCRIPT "$@": a usage error (2) without a WORKDIR.
+_idp_need_workdir() {
+    [ $# -lt 3 ] || [ -z "$3" ] || return 0
+    echo "$1: usage: $1 WORKDIR [$2 flags...]" >&2
+    return 2
+}
+
 # idp_start WORKDIR [server.mjs flags...]
 idp_start() {
-    if [ $# -lt 1 ] || [ -z "$1" ]; then
-        echo "idp_start: usage: idp_start WORKDIR [server.mjs flags...]" >&2
-        return 2
-    fi
+    _idp_need_workdir idp_start server.mjs "$@" || return
     local work=$1
     shift
     if ! command -v node >/dev/null 2>&1; then
@@ -212,10 +216,7 @@ idp_token_poll() {
 # IDP_PORT IDP_PID IDP_CA IDP_TLS_DIR IDP_LOG, and GH_DEVICE_ENDPOINT
 # GH_TOKEN_ENDPOINT GH_USER_API GH_CLIENT_ID.  Log in WORKDIR/github.log.
 github_start() {
-    if [ $# -lt 1 ] || [ -z "$1" ]; then
-        echo "github_start: usage: github_start WORKDIR [github.mjs flags...]" >&2
-        return 2
-    fi
+    _idp_need_workdir github_start github.mjs "$@" || return
     local work=$1
     shift
     idp_launch "$work" github "$_IDP_DIR/github.mjs" "$@" || return 1

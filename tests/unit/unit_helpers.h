@@ -57,6 +57,17 @@ static void ut_check_str(struct ut_table *t, const char *row, const char *what,
              want ? "\"" : "", want ? want : "NULL", want ? "\"" : "");
 }
 
+/* The failed-parse check of a parser's table row: rc -1, a reason in
+ * err, and the output zeroed (out_zeroed, the test's own check). */
+__attribute__((unused))
+static void ut_check_parse_failed(struct ut_table *t, const char *row, int rc,
+                                  const char *err, int out_zeroed)
+{
+    ut_check(t, rc == -1, row, "rc %d, expected -1", rc);
+    ut_check(t, rc != -1 || (err != NULL && err[0] != '\0'), row, "no error reason");
+    ut_check(t, rc != -1 || out_zeroed, row, "*out not zeroed after a failure");
+}
+
 /* A macro so that cmocka reports the line of the test, not this file's. */
 #define ut_done(t)                                                          \
     do {                                                                    \

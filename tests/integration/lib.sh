@@ -4,6 +4,7 @@
 # through nss_wrapper, a PAM confdir, a config file), the test IdP, and a
 # runner for the built module through real libpam.  Source it, with
 # top_srcdir and top_builddir set (the automake harness sets them).
+# shellcheck shell=bash
 set -eu
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -132,8 +133,11 @@ pod_config() {
 # POD_DRIVER_WRAP, if set, is a command the driver runs under (split on
 # blanks), e.g. POD_DRIVER_WRAP="valgrind --log-file=F" pod_run alice.
 pod_run() {
-    local user=$1 start end wrap=${POD_DRIVER_WRAP:-}
+    local user=$1 start end
+    local -a wrap
     shift
+    read -ra wrap <<<"${POD_DRIVER_WRAP:-}"
+    pod_valgrind_cmd
     POD_OUT="$POD_WORK/out.$tap_n"
     POD_LOG="$POD_WORK/syslog.$tap_n"
     : >"$POD_LOG"
@@ -142,9 +146,10 @@ pod_run() {
         NSS_WRAPPER_PASSWD="$POD_WORK/passwd" NSS_WRAPPER_GROUP="$POD_WORK/group" \
         NSS_WRAPPER_DISABLE_DEEPBIND=1 \
         POD_SYSLOG_FILE="$POD_LOG" \
-        timeout 120 $wrap $(pod_valgrind_cmd) "$POD_DRIVER" --confdir "$POD_WORK/pam.d" --user "$user" "$@" \
+        timeout 120 "${wrap[@]}" "${POD_VG_CMD[@]}" "$POD_DRIVER" --confdir "$POD_WORK/pam.d" --user "$user" "$@" \
         >"$POD_OUT" 2>&1 || true
     end=$(date +%s%N)
+    # shellcheck disable=SC2034 # read by the tests' timing checks
     ELAPSED_MS=$(( (end - start) / 1000000 - ${POD_VALGRIND_START_MS:-0} ))
     # A run in a background subshell (tap_n not a number) is checked by
     # its caller once it is waited for.
@@ -156,10 +161,13 @@ pod_run() {
 # any error or definitely lost block is a failed test.  Valgrind's own
 # start-up time is measured once and taken off ELAPSED_MS, so the timing
 # assertions keep their meaning.
+# pod_valgrind_cmd: sets POD_VG_CMD, the command a run of the module goes
+# under (none without POD_VALGRIND), its log named after this run's tap_n.
 pod_valgrind_cmd() {
+    POD_VG_CMD=()
     [ -n "${POD_VALGRIND:-}" ] || return 0
-    echo "valgrind --quiet --error-exitcode=0 --leak-check=full --show-leak-kinds=definite" \
-        "--errors-for-leak-kinds=definite --log-file=$POD_WORK/vg.$tap_n.%p"
+    POD_VG_CMD=(valgrind --quiet --error-exitcode=0 --leak-check=full --show-leak-kinds=definite
+        --errors-for-leak-kinds=definite "--log-file=$POD_WORK/vg.$tap_n.%p")
 }
 
 pod_valgrind_check() { # pod_valgrind_check KEY (the run's tap_n when it ran)

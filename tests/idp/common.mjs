@@ -17,9 +17,10 @@ export function makeLog(tag, file) {
 }
 
 // The flags every server takes; `own` adds the server's own ones.  Prints
-// `usage` for --help.  Returns the values and intOpt(name, min), which
-// dies unless the flag is a decimal integer >= min.
-export function parseServerFlags(die, own, usage) {
+// `usage` for --help; early(opts), when given, runs next (for flags such
+// as --list that need no other).  Returns the values and intOpt(name, min),
+// which dies unless the flag is a decimal integer >= min.
+export function parseServerFlags(die, own, usage, early) {
   let opts;
   try {
     ({ values: opts } = parseArgs({
@@ -42,6 +43,7 @@ export function parseServerFlags(die, own, usage) {
     console.log(usage);
     process.exit(0);
   }
+  if (early) early(opts);
   const intOpt = (name, min) => {
     const v = opts[name];
     if (!/^\d+$/.test(v) || Number(v) < min) die(`--${name} must be an integer >= ${min}`);

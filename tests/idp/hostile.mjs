@@ -98,11 +98,12 @@ const { opts, intOpt } = parseServerFlags(die, {
   fault: { type: 'string', default: 'none' },
   list: { type: 'boolean', default: false },
 }, 'usage: node hostile.mjs --tls-dir DIR --ready-file FILE [--cert NAME] [--port N]\n' +
-   '  [--fault NAME] [--max-lifetime S] [--list]');
-if (opts.list) {
-  console.log(Object.keys(FAULTS).join('\n'));
-  process.exit(0);
-}
+   '  [--fault NAME] [--max-lifetime S] [--list]', (o) => {
+  if (o.list) {
+    console.log(Object.keys(FAULTS).join('\n'));
+    process.exit(0);
+  }
+});
 if (!Object.hasOwn(FAULTS, opts.fault)) die(`unknown --fault ${opts.fault} (see --list)`);
 const ROOT_FAULT = opts.fault;
 

@@ -133,7 +133,6 @@ static void test_example_loads(void **state)
 int main(void)
 {
     const char *srcdir = getenv("srcdir");
-    const char *output = getenv("CMOCKA_MESSAGE_OUTPUT");
     struct CMUnitTest *tests;
     glob_t g = { 0 };
     char pattern[PATH_MAX];
@@ -141,14 +140,8 @@ int main(void)
     int rc;
 
     /* The parser refuses a config file not owned by root. */
-    if (geteuid() != 0) {
-        if (output != NULL && strcasecmp(output, "TAP") == 0) {
-            printf("1..0 # SKIP needs root\n");
-            return 0;
-        }
-        fprintf(stderr, "test_examples: needs root, skipped\n");
-        return 77;
-    }
+    if ((rc = ut_skip_unless_root("test_examples")) >= 0)
+        return rc;
     if (srcdir == NULL || *srcdir == '\0')
         srcdir = ".";
     for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {

@@ -979,16 +979,11 @@ int main(void)
         T(test_docs_follow_table),
 #undef T
     };
-    const char *output = getenv("CMOCKA_MESSAGE_OUTPUT");
 
     /* Every config must be owned by root, and the bad cases chown. */
-    if (geteuid() != 0) {
-        if (output != NULL && strcasecmp(output, "TAP") == 0) {
-            printf("1..0 # SKIP needs root\n");
-            return 0;
-        }
-        fprintf(stderr, "test_options: needs root, skipped\n");
-        return 77;
-    }
+    int skip = ut_skip_unless_root("test_options");
+
+    if (skip >= 0)
+        return skip;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

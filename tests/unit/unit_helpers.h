@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,24 @@ static int ut_has_unprintable(const char *s)
         if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
             return 1;
     return 0;
+}
+
+/* For main() of a program that needs root: -1 as root; otherwise the
+ * status to exit with, skipped (a TAP plan "1..0 # SKIP" under
+ * CMOCKA_MESSAGE_OUTPUT=TAP, else automake's 77). */
+__attribute__((unused))
+static int ut_skip_unless_root(const char *prog)
+{
+    const char *output = getenv("CMOCKA_MESSAGE_OUTPUT");
+
+    if (geteuid() == 0)
+        return -1;
+    if (output != NULL && strcasecmp(output, "TAP") == 0) {
+        printf("1..0 # SKIP needs root\n");
+        return 0;
+    }
+    fprintf(stderr, "%s: needs root, skipped\n", prog);
+    return 77;
 }
 
 /* ---- temp files: one directory a test, files by name in it ---- */

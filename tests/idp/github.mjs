@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The pam_oauth_device authors
 // github.mjs -- a local GitHub-like OAuth provider for the PAM module's
 // tests, written from GitHub's documentation of the device flow
 // ("Authorizing OAuth apps", section "Device flow") and of the REST API's
@@ -28,59 +30,27 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { loadTls, makeLog, parseServerFlags, stopOnSignals, withBody, writeReady } from './common.mjs';
 
-const T0 = performance.now();
-const now = () => Math.round((performance.now() - T0) * 10) / 10; // ms since start
-const log = (...a) => console.error(`[github ${now().toFixed(1)}ms]`, ...a);
-const die = (m) => { console.error(`github.mjs: ${m}`); process.exit(2); };
-
-let opts;
-try {
-  ({ values: opts } = parseArgs({
-    options: {
-      'tls-dir': { type: 'string' },
-      cert: { type: 'string', default: 'server' },
-      'ready-file': { type: 'string' },
-      port: { type: 'string', default: '0' },
-      'client-id': { type: 'string', default: 'pod-github' },
-      interval: { type: 'string', default: '5' },
-      'device-ttl': { type: 'string', default: '900' },
-      'slow-down': { type: 'string', default: '0' },
-      'slow-down-interval': { type: 'string', default: '0' },
-      disabled: { type: 'boolean', default: false },
-      'token-error': { type: 'string' },
-      users: { type: 'string' },
-      'no-rate-limit': { type: 'boolean', default: false },
-      'max-lifetime': { type: 'string', default: '0' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  }));
-} catch (e) {
-  die(e.message);
-}
-if (opts.help) {
-  console.log(`usage: node github.mjs --tls-dir DIR --ready-file FILE [--port N] [--cert NAME]
+const { log, die, since: now } = makeLog('github', 'github.mjs'); // now(): ms since start
+const { opts, intOpt } = parseServerFlags(die, {
+  'client-id': { type: 'string', default: 'pod-github' },
+  interval: { type: 'string', default: '5' },
+  'device-ttl': { type: 'string', default: '900' },
+  'slow-down': { type: 'string', default: '0' },
+  'slow-down-interval': { type: 'string', default: '0' },
+  disabled: { type: 'boolean', default: false },
+  'token-error': { type: 'string' },
+  users: { type: 'string' },
+  'no-rate-limit': { type: 'boolean', default: false },
+}, `usage: node github.mjs --tls-dir DIR --ready-file FILE [--port N] [--cert NAME]
   [--client-id ID] [--interval N] [--device-ttl N] [--slow-down N [--slow-down-interval S]]
   [--disabled] [--token-error CODE] [--users FILE] [--no-rate-limit] [--max-lifetime S]`);
-  process.exit(0);
-}
-if (!opts['tls-dir']) die('--tls-dir DIR is required');
-if (!opts['ready-file']) die('--ready-file FILE is required');
-const intOpt = (name, min) => {
-  const v = opts[name];
-  if (!/^\d+$/.test(v) || Number(v) < min) die(`--${name} must be an integer >= ${min}`);
-  return Number(v);
-};
 const INTERVAL = intOpt('interval', 1);
 const DEVICE_TTL = intOpt('device-ttl', 1);
 const SLOW_DOWN = intOpt('slow-down', 0);
 const SLOW_DOWN_INTERVAL = intOpt('slow-down-interval', 0); // 0: the last interval + 5
 const LIFETIME = intOpt('max-lifetime', 0);
-intOpt('port', 0);
 // GitHub's documented error codes of the token endpoint.
 const TOKEN_ERRORS = ['authorization_pending', 'slow_down', 'expired_token', 'unsupported_grant_type',
   'incorrect_client_credentials', 'incorrect_device_code', 'access_denied', 'device_flow_disabled'];
@@ -89,14 +59,7 @@ if (opts['token-error'] !== undefined && !TOKEN_ERRORS.includes(opts['token-erro
 }
 const RATE_SLACK_MS = 100; // polls this much early still count as on time
 
-let tlsKey;
-let tlsCert;
-try {
-  tlsKey = fs.readFileSync(path.join(opts['tls-dir'], `${opts.cert}.key`));
-  tlsCert = fs.readFileSync(path.join(opts['tls-dir'], `${opts.cert}.pem`));
-} catch (e) {
-  die(`cannot read TLS files: ${e.message} (run mkca.sh ${opts['tls-dir']})`);
-}
+const tls = loadTls(opts, die);
 
 // ------------------------------------------------------------------ users
 // Any login name of GitHub's shape signs in.  alice, bob and carol have
@@ -434,49 +397,23 @@ function route(req, res, body) {
   return sendJson(res, 404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' });
 }
 
-const server = https.createServer({ key: tlsKey, cert: tlsCert }, (req, res) => {
-  const chunks = [];
-  let size = 0;
-  req.on('data', (c) => {
-    size += c.length;
-    if (size <= 65536) chunks.push(c);
-  });
-  req.on('end', () => {
-    try {
-      route(req, res, Buffer.concat(chunks).toString('utf8'));
-    } catch (e) {
-      log('error:', e.stack || e.message);
-      if (!res.headersSent) sendJson(res, 500, { message: 'Server Error' });
-    }
-  });
-});
+const server = https.createServer(tls, withBody(route, log, (res) => sendJson(res, 500, { message: 'Server Error' })));
 server.on('tlsClientError', (e) => log('TLS error:', e.code || e.message));
-
-function stop(why) {
-  log(`${why}: exiting`);
-  process.exit(0);
-}
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
-if (LIFETIME > 0) setTimeout(() => stop('max-lifetime'), LIFETIME * 1000).unref();
+stopOnSignals([server], log, LIFETIME);
 
 server.listen(Number(opts.port), '127.0.0.1', () => {
   const { port } = server.address();
   origin = `https://127.0.0.1:${port}`;
-  const ready = opts['ready-file'];
-  const tmp = `${ready}.tmp.${process.pid}`;
-  fs.writeFileSync(tmp, JSON.stringify({
+  writeReady(opts['ready-file'], {
     issuer: origin,
     origin,
     port,
-    pid: process.pid,
     client_id: opts['client-id'],
     device_authorization_endpoint: `${origin}/login/device/code`,
     token_endpoint: `${origin}/login/oauth/access_token`,
     user_api: `${origin}/user`,
     verification_uri: `${origin}/login/device`,
-  }));
-  fs.renameSync(tmp, ready);
+  });
   log(`listening on ${origin} (client_id ${opts['client-id']}, interval ${INTERVAL} s, ` +
     `device ttl ${DEVICE_TTL} s${SLOW_DOWN ? `, slow_down x${SLOW_DOWN}` : ''}` +
     `${opts.disabled ? ', device flow disabled' : ''}${opts['token-error'] ? `, token error ${opts['token-error']}` : ''})`);

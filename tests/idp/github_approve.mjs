@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The pam_oauth_device authors
 // github_approve.mjs -- the headless "browser" for github.mjs: it goes
 // through the provider's verification pages as a person would (no back
 // door): GET /login/device, submit the user code, then on the
@@ -12,102 +14,20 @@
 // Exit 0 when the provider recorded the approval (or denial), printing one
 // line; otherwise non-zero with the reason on stderr (the page's error,
 // such as "Incorrect code").  Each request has 5 s, the whole run 20 s.
-import * as fs from 'node:fs';
-import * as https from 'node:https';
-import { parseArgs } from 'node:util';
+import { decode, fieldsOf, hasField, parseForms, startApprover } from './browser.mjs';
 
-const TOTAL_MS = 20_000;
-const REQUEST_MS = 5_000;
+const { opts, fail, navigate, run } = startApprover('github_approve.mjs', {
+  url: { type: 'string' },
+}, (o, die) => {
+  if (!o.url) die('--url URL is required', 2);
+  if (!o.login && !o.deny) die('--login NAME is required', 2);
+});
 
-function fail(msg, code = 1) {
-  console.error(`github_approve.mjs: ${msg}`);
-  process.exit(code);
-}
-
-let opts;
-try {
-  ({ values: opts } = parseArgs({
-    options: {
-      url: { type: 'string' },
-      'user-code': { type: 'string' },
-      login: { type: 'string' },
-      deny: { type: 'boolean', default: false },
-      ca: { type: 'string' },
-      'delay-ms': { type: 'string', default: '0' },
-      verbose: { type: 'boolean', short: 'v', default: false },
-    },
-    strict: true,
-  }));
-} catch (e) {
-  fail(e.message, 2);
-}
-if (!opts.url) fail('--url URL is required', 2);
-if (!opts['user-code']) fail('--user-code CODE is required', 2);
-if (!opts.login && !opts.deny) fail('--login NAME is required', 2);
-if (!/^\d+$/.test(opts['delay-ms'])) fail('--delay-ms must be a non-negative integer', 2);
-const verbose = (...a) => { if (opts.verbose) console.error('github_approve.mjs:', ...a); };
-let ca;
-if (opts.ca) {
-  try { ca = fs.readFileSync(opts.ca); } catch (e) { fail(`cannot read --ca ${opts.ca}: ${e.message}`, 2); }
-}
-const delay = Number(opts['delay-ms']);
-const deadline = Date.now() + delay + TOTAL_MS;
-setTimeout(() => fail(`gave up: not finished within ${TOTAL_MS} ms`), delay + TOTAL_MS).unref();
-
-function request(method, urlStr, form) {
-  const url = new URL(urlStr);
-  const body = form ? new URLSearchParams(form).toString() : undefined;
-  const headers = { 'user-agent': 'pod-test-approver/1', accept: 'text/html' };
-  if (body !== undefined) {
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    headers['content-length'] = Buffer.byteLength(body);
-  }
-  const left = deadline - Date.now();
-  if (left <= 0) fail('out of time');
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, headers, ca, agent: false, timeout: Math.min(REQUEST_MS, left) }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        verbose(`${method} ${url.pathname} -> ${res.statusCode}`);
-        resolve({ url, status: res.statusCode, text });
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url.pathname} timed out`)));
-    req.on('error', reject);
-    if (body !== undefined) req.write(body);
-    req.end();
-  });
-}
-
-const decode = (s) => s.replace(/&(amp|lt|gt|quot|#39);/g, (m, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" }[e]));
-function attrs(tag) {
-  const out = {};
-  const re = /([^\s=/>]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
-  const inner = tag.replace(/^<\s*[a-z]+/i, '').replace(/\/?>$/, '');
-  let m;
-  while ((m = re.exec(inner))) out[m[1].toLowerCase()] = decode(m[2] ?? m[3] ?? m[4] ?? '');
-  return out;
-}
 // The first form with a field of this name: its action, method and the
 // values of its inputs.
 function findForm(res, field) {
-  const formRe = /<form\b[^>]*>([\s\S]*?)<\/form>/gi;
-  let m;
-  while ((m = formRe.exec(res.text))) {
-    const a = attrs(m[0].match(/^<form\b[^>]*>/i)[0]);
-    const fields = {};
-    for (const input of m[1].match(/<input\b[^>]*>/gi) || []) {
-      const ia = attrs(input);
-      if (ia.name) fields[ia.name] = ia.value ?? '';
-    }
-    if (field in fields) {
-      return { action: new URL(a.action || res.url.href, res.url).href, method: (a.method || 'get').toUpperCase(), fields };
-    }
-  }
-  return null;
+  const form = parseForms(res.text, res.url).find((f) => hasField(f, field));
+  return form ? { action: form.action, method: form.method, fields: fieldsOf(form) } : null;
 }
 function pageError(res) {
   const m = res.text.match(/<p class="error"[^>]*>([\s\S]*?)<\/p>/i);
@@ -120,19 +40,18 @@ function expectPage(res, what) {
 }
 
 async function main() {
-  if (delay > 0) await new Promise((r) => setTimeout(r, delay));
   const code = opts['user-code'];
   const start = /\/login\/device\/?$/.test(new URL(opts.url).pathname)
     ? opts.url : `${opts.url.replace(/\/+$/, '')}/login/device`;
-  let res = await request('GET', start);
+  let res = await navigate('GET', start);
   expectPage(res, 'the code form');
   const cf = findForm(res, 'user_code');
   if (!cf) fail(`no user code form at ${res.url.pathname}`);
-  res = await request(cf.method, cf.action, { ...cf.fields, user_code: code });
+  res = await navigate(cf.method, cf.action, { ...cf.fields, user_code: code });
   expectPage(res, 'after the code');
   const af = findForm(res, 'login');
   if (!af) fail(`no authorization form at ${res.url.pathname}`);
-  res = await request(af.method, af.action, {
+  res = await navigate(af.method, af.action, {
     ...af.fields, login: opts.login || '', authorize: opts.deny ? 'deny' : 'approve',
   });
   expectPage(res, 'after the decision');
@@ -141,4 +60,4 @@ async function main() {
   console.log(`github_approve.mjs: ${opts.deny ? 'denied' : 'approved'} user code ${code}${opts.login ? ` as ${opts.login}` : ''}`);
 }
 
-main().catch((e) => fail(e.message || String(e)));
+run(main);

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The pam_oauth_device authors
 // hostile.mjs -- a deliberately broken "OpenID provider" for the PAM
 // module's robustness tests.  It speaks real HTTP/1.1 over TLS (node's https
 // module, certificates from mkca.sh) and serves a minimal but valid-looking
@@ -26,17 +28,11 @@
 // atomically once listening; silent_port accepts TCP and never answers (no
 // TLS handshake either).  SIGTERM/SIGINT exit at once (hung connections do not delay it).
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
+import { loadTls, makeLog, parseServerFlags, stopOnSignals, withBody, writeReady } from './common.mjs';
 
-const T0 = performance.now();
-const now = () => Math.round((performance.now() - T0) * 10) / 10;
-const log = (...a) => console.error(`[hostile ${now().toFixed(1)}ms]`, ...a);
-const die = (m) => { console.error(`hostile.mjs: ${m}`); process.exit(2); };
+const { log, die, since: now } = makeLog('hostile', 'hostile.mjs'); // now(): ms since start
 
 // ----------------------------------------------------------------- faults
 // Each fault: disc (discovery answer), dev (device answer modifier),
@@ -98,50 +94,20 @@ const FAULTS = {
 };
 
 // ---------------------------------------------------------------- options
-let opts;
-try {
-  ({ values: opts } = parseArgs({
-    options: {
-      'tls-dir': { type: 'string' },
-      cert: { type: 'string', default: 'server' },
-      'ready-file': { type: 'string' },
-      port: { type: 'string', default: '0' },
-      fault: { type: 'string', default: 'none' },
-      'max-lifetime': { type: 'string', default: '0' },
-      list: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (e) {
-  die(e.message);
-}
-if (opts.help) {
-  console.log('usage: node hostile.mjs --tls-dir DIR --ready-file FILE [--cert NAME] [--port N]\n' +
-              '  [--fault NAME] [--max-lifetime S] [--list]');
-  process.exit(0);
-}
-if (opts.list) {
-  console.log(Object.keys(FAULTS).join('\n'));
-  process.exit(0);
-}
-if (!opts['tls-dir']) die('--tls-dir DIR is required');
-if (!opts['ready-file']) die('--ready-file FILE is required');
-if (!/^[A-Za-z0-9_.-]+$/.test(opts.cert)) die('--cert must be a plain name like server, wronghost, expired, selfsigned');
+const { opts, intOpt } = parseServerFlags(die, {
+  fault: { type: 'string', default: 'none' },
+  list: { type: 'boolean', default: false },
+}, 'usage: node hostile.mjs --tls-dir DIR --ready-file FILE [--cert NAME] [--port N]\n' +
+   '  [--fault NAME] [--max-lifetime S] [--list]', (o) => {
+  if (o.list) {
+    console.log(Object.keys(FAULTS).join('\n'));
+    process.exit(0);
+  }
+});
 if (!Object.hasOwn(FAULTS, opts.fault)) die(`unknown --fault ${opts.fault} (see --list)`);
-if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65535) die('--port must be 0-65535');
-if (!/^\d+$/.test(opts['max-lifetime'])) die('--max-lifetime must be an integer');
 const ROOT_FAULT = opts.fault;
 
-let tlsKey;
-let tlsCert;
-try {
-  tlsKey = fs.readFileSync(path.join(opts['tls-dir'], `${opts.cert}.key`));
-  tlsCert = fs.readFileSync(path.join(opts['tls-dir'], `${opts.cert}.pem`));
-} catch (e) {
-  die(`cannot read TLS files: ${e.message} (run mkca.sh ${opts['tls-dir']})`);
-}
+const tls = loadTls(opts, die);
 
 // ------------------------------------------------------------ signing key
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -445,32 +411,8 @@ function route(req, res, body) {
   entry.status = res.headersSent ? res.statusCode : null;
 }
 
-const server = https.createServer({ key: tlsKey, cert: tlsCert }, (req, res) => {
-  const chunks = [];
-  let size = 0;
-  req.on('data', (c) => {
-    size += c.length;
-    if (size <= 65536) chunks.push(c);
-  });
-  req.on('end', () => {
-    try {
-      route(req, res, Buffer.concat(chunks).toString('utf8'));
-    } catch (e) {
-      log('error:', e.message);
-      if (!res.headersSent) send(res, 500, { error: 'mock_bug' });
-    }
-  });
-});
+const server = https.createServer(tls, withBody(route, log, (res) => send(res, 500, { error: 'mock_bug' })));
 server.on('tlsClientError', (e) => log('TLS error:', e.code || e.message));
-
-function stop(sig) {
-  log(`${sig}: exiting`);
-  process.exit(0);
-}
-process.on('SIGTERM', () => stop('SIGTERM'));
-process.on('SIGINT', () => stop('SIGINT'));
-const lifetime = Number(opts['max-lifetime']);
-if (lifetime > 0) setTimeout(() => stop('max-lifetime'), lifetime * 1000).unref();
 
 // A second port that accepts TCP connections and never says a word (not
 // even the TLS handshake): https://127.0.0.1:SILENT_PORT as an issuer.
@@ -479,16 +421,15 @@ const silent = net.createServer((sock) => {
   sock.on('error', () => {});
 });
 
+stopOnSignals([server], log, intOpt('max-lifetime', 0));
+
 server.listen(Number(opts.port), '127.0.0.1', () => {
   silent.listen(0, '127.0.0.1', () => {
     const port = server.address().port;
     origin = `https://127.0.0.1:${port}`;
-    const ready = opts['ready-file'];
-    const tmp = `${ready}.tmp.${process.pid}`;
-    fs.writeFileSync(tmp, JSON.stringify({
-      issuer: origin, port, pid: process.pid, silent_port: silent.address().port, faults: Object.keys(FAULTS),
-    }));
-    fs.renameSync(tmp, ready);
+    writeReady(opts['ready-file'], {
+      issuer: origin, port, silent_port: silent.address().port, faults: Object.keys(FAULTS),
+    });
     log(`listening on ${origin} (cert ${opts.cert}, root fault ${ROOT_FAULT}), silent port ${silent.address().port}`);
   });
 });

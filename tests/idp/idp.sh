@@ -1,4 +1,6 @@
-# idp.sh -- bash helpers for tests that need the test OpenID provider.
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The pam_oauth_device authors
+# idp.sh -- bash helpers to start, drive and stop the test servers (the OpenID provider, the GitHub-like one, the hostile mock).
 # Source it (works under `set -eu`):
 #
 #   . tests/idp/idp.sh
@@ -71,12 +73,16 @@ idp_launch() {
     export IDP_PORT IDP_CA IDP_TLS_DIR
 }
 
+# _idp_need_workdir FUNCTION SCRIPT "$@": a usage error (2) without a WORKDIR.
+_idp_need_workdir() {
+    [ $# -lt 3 ] || [ -z "$3" ] || return 0
+    echo "$1: usage: $1 WORKDIR [$2 flags...]" >&2
+    return 2
+}
+
 # idp_start WORKDIR [server.mjs flags...]
 idp_start() {
-    if [ $# -lt 1 ] || [ -z "$1" ]; then
-        echo "idp_start: usage: idp_start WORKDIR [server.mjs flags...]" >&2
-        return 2
-    fi
+    _idp_need_workdir idp_start server.mjs "$@" || return
     local work=$1
     shift
     if ! command -v node >/dev/null 2>&1; then
@@ -102,7 +108,8 @@ idp_start() {
     fi
     idp_launch "$work" idp "$IDP_APP_DIR/server.mjs" "$@" || return 1
     IDP_ISSUER=$(idp_json_get "$IDP_READY" issuer) || return 1
-    export IDP_ISSUER
+    IDP_APPROVER=approve.mjs
+    export IDP_ISSUER IDP_APPROVER
     return 0
 }
 
@@ -132,15 +139,19 @@ idp_stats() {
     curl -sS --fail --max-time 5 --cacert "$IDP_CA" "https://127.0.0.1:$IDP_PORT/test/stats"
 }
 
-# idp_approve USERCODE LOGIN [--deny] [--deny-at confirm|login] [--delay-ms N] ...
+# idp_approve USERCODE LOGIN [--deny] [--delay-ms N] [-v] [approver flags...]:
+# approve (or deny) on the running server's own verification pages, as a
+# browser would: approve.mjs for idp_start's provider (also --deny-at
+# confirm|login), github_approve.mjs for github_start's ($IDP_APPROVER).
 idp_approve() {
     if [ $# -lt 2 ]; then
-        echo "idp_approve: usage: idp_approve USERCODE LOGIN [approve.mjs flags...]" >&2
+        echo "idp_approve: usage: idp_approve USERCODE LOGIN [approver flags...]" >&2
         return 2
     fi
-    local code=$1 login=$2
+    local code=$1 login=$2 approver=${IDP_APPROVER:-approve.mjs} url_flag=--issuer
     shift 2
-    node "${IDP_APP_DIR:-$_IDP_DIR}/approve.mjs" --issuer "$IDP_ISSUER" --ca "$IDP_CA" \
+    [ "$approver" = approve.mjs ] || url_flag=--url
+    node "${IDP_APP_DIR:-$_IDP_DIR}/$approver" "$url_flag" "$IDP_ISSUER" --ca "$IDP_CA" \
         --user-code "$code" --login "$login" "$@" </dev/null
 }
 
@@ -205,10 +216,7 @@ idp_token_poll() {
 # IDP_PORT IDP_PID IDP_CA IDP_TLS_DIR IDP_LOG, and GH_DEVICE_ENDPOINT
 # GH_TOKEN_ENDPOINT GH_USER_API GH_CLIENT_ID.  Log in WORKDIR/github.log.
 github_start() {
-    if [ $# -lt 1 ] || [ -z "$1" ]; then
-        echo "github_start: usage: github_start WORKDIR [github.mjs flags...]" >&2
-        return 2
-    fi
+    _idp_need_workdir github_start github.mjs "$@" || return
     local work=$1
     shift
     idp_launch "$work" github "$_IDP_DIR/github.mjs" "$@" || return 1
@@ -217,19 +225,7 @@ github_start() {
     GH_TOKEN_ENDPOINT=$(idp_json_get "$IDP_READY" token_endpoint) || return 1
     GH_USER_API=$(idp_json_get "$IDP_READY" user_api) || return 1
     GH_CLIENT_ID=$(idp_json_get "$IDP_READY" client_id) || return 1
-    export IDP_ISSUER GH_DEVICE_ENDPOINT GH_TOKEN_ENDPOINT GH_USER_API GH_CLIENT_ID
+    IDP_APPROVER=github_approve.mjs
+    export IDP_ISSUER GH_DEVICE_ENDPOINT GH_TOKEN_ENDPOINT GH_USER_API GH_CLIENT_ID IDP_APPROVER
     return 0
-}
-
-# github_approve USERCODE LOGIN [--deny] [--delay-ms N] [-v]: approve (or
-# deny) on github.mjs's verification pages, at $IDP_ISSUER with $IDP_CA.
-github_approve() {
-    if [ $# -lt 2 ]; then
-        echo "github_approve: usage: github_approve USERCODE LOGIN [github_approve.mjs flags...]" >&2
-        return 2
-    fi
-    local code=$1 login=$2
-    shift 2
-    node "$_IDP_DIR/github_approve.mjs" --url "$IDP_ISSUER" --ca "$IDP_CA" \
-        --user-code "$code" --login "$login" "$@" </dev/null
 }

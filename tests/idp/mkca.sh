@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The pam_oauth_device authors
 # mkca.sh DIR -- make a throwaway test PKI for the test identity provider.
 #
 # Creates (EC P-256 keys, openssl CLI only):

@@ -1,25 +1,20 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: BSD-3-Clause
+// Copyright (c) 2026 The pam_oauth_device authors
 // Test OpenID provider for the PAM module tests: oidc-provider with the
 // OAuth 2.0 Device Authorization Grant (RFC 8628), HTTPS on 127.0.0.1 only.
 // See README.md for the flags.  Test-only state is exposed at GET /test/stats.
 import { createHash, createPublicKey, generateKeyPair, randomBytes, sign as cryptoSign } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
+import { loadTls, makeLog, parseServerFlags, readBody, stopOnSignals, writeReady } from './common.mjs';
 
-const T0 = performance.now();
 // start loading the provider while the options are checked and the socket opens
 const providerModule = import('oidc-provider');
 providerModule.catch(() => {});
-const since = () => Math.round((performance.now() - T0) * 10) / 10;
-const log = (...a) => console.error(`[idp ${since().toFixed(1)}ms]`, ...a);
-
-function die(msg) {
-  console.error(`server.mjs: ${msg}`);
-  process.exit(2);
-}
+const { log, die, since } = makeLog('idp', 'server.mjs');
 
 // ---------------------------------------------------------------- options
 // --tamper MODE (TEST ONLY, see makeTamper below and README.md)
@@ -30,53 +25,24 @@ const TAMPER_MODES = [
   'iat-future', 'crit-unknown', 'typ-at+jwt', 'dup-claims', 'sub-nul',
   'username-control', 'username-long', 'rsa-1024', 'ec-off-curve', 'jwks-oct',
 ];
-let opts;
-try {
-  ({ values: opts } = parseArgs({
-    options: {
-      'tls-dir': { type: 'string' },
-      cert: { type: 'string', default: 'server' },
-      'ready-file': { type: 'string' },
-      port: { type: 'string', default: '0' },
-      mount: { type: 'string', default: '' },
-      interval: { type: 'string' },
-      'device-ttl': { type: 'string', default: '600' },
-      'slow-down': { type: 'string', default: '0' },
-      alg: { type: 'string', default: 'RS256' },
-      'user-code-charset': { type: 'string', default: 'base-20' },
-      conform: { type: 'boolean', default: false },
-      accounts: { type: 'string' },
-      'max-lifetime': { type: 'string', default: '0' },
-      tamper: { type: 'string' },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-    allowPositionals: false,
-  }));
-} catch (e) {
-  die(e.message);
-}
-if (opts.help) {
-  console.log(`usage: node server.mjs --tls-dir DIR --ready-file FILE [--cert NAME] [--port N]
+const { opts, intOpt } = parseServerFlags(die, {
+  mount: { type: 'string', default: '' },
+  interval: { type: 'string' },
+  'device-ttl': { type: 'string', default: '600' },
+  'slow-down': { type: 'string', default: '0' },
+  alg: { type: 'string', default: 'RS256' },
+  'user-code-charset': { type: 'string', default: 'base-20' },
+  conform: { type: 'boolean', default: false },
+  accounts: { type: 'string' },
+  tamper: { type: 'string' },
+}, `usage: node server.mjs --tls-dir DIR --ready-file FILE [--cert NAME] [--port N]
   [--mount /path] [--interval N] [--device-ttl SECONDS] [--slow-down N]
   [--alg RS256|PS256|ES256|EdDSA] [--user-code-charset base-20|digits] [--conform]
   [--accounts FILE] [--max-lifetime SECONDS] [--tamper MODE]
 TEST ONLY: --tamper MODE rewrites the id_token of device_code token answers
 (and for some modes the JWKS) to forge or break it; MODE is one of
   ${TAMPER_MODES.join(' ')}`);
-  process.exit(0);
-}
-
-const intOpt = (name, min) => {
-  const v = opts[name];
-  if (!/^\d+$/.test(v) || Number(v) < min) die(`--${name} must be an integer >= ${min}`);
-  return Number(v);
-};
-if (!opts['tls-dir']) die('--tls-dir DIR is required');
-if (!opts['ready-file']) die('--ready-file FILE is required');
-if (!/^[A-Za-z0-9_.-]+$/.test(opts.cert)) die('--cert must be a plain name like server, wronghost, expired, selfsigned');
 const PORT = intOpt('port', 0);
-if (PORT > 65535) die('--port out of range');
 const INTERVAL = opts.interval === undefined ? undefined : intOpt('interval', 0);
 const DEVICE_TTL = intOpt('device-ttl', 1);
 const SLOW_DOWN = intOpt('slow-down', 0);
@@ -94,15 +60,7 @@ if (MOUNT) {
   if (MOUNT === '/test' || MOUNT.startsWith('/test/')) die('--mount must not be under /test');
 }
 
-const tlsDir = opts['tls-dir'];
-let tlsKey;
-let tlsCert;
-try {
-  tlsKey = fs.readFileSync(path.join(tlsDir, `${opts.cert}.key`));
-  tlsCert = fs.readFileSync(path.join(tlsDir, `${opts.cert}.pem`));
-} catch (e) {
-  die(`cannot read TLS files: ${e.message} (run mkca.sh ${tlsDir})`);
-}
+const tls = loadTls(opts, die);
 
 // ---------------------------------------------------------------- accounts
 const opaqueSub = (name) => createHash('sha256').update(`pod:${name}`).digest('hex').slice(0, 32);
@@ -305,7 +263,7 @@ async function successSource(ctx) {
 // Our own minimal interactions (like oidc-provider's devInteractions, which
 // cannot give an opaque accountId): any login name, any or no password.
 async function readForm(req) {
-  return Object.fromEntries(new URLSearchParams((await readWholeBody(req)).toString('utf8')));
+  return Object.fromEntries(new URLSearchParams((await readBody(req)).toString('utf8')));
 }
 
 function loginPage(submitUrl, abortUrl, client, hint, error) {
@@ -411,17 +369,6 @@ const ROUTES = {
   userinfo: '/me',
 };
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-
-async function readWholeBody(req) {
-  const chunks = [];
-  let n = 0;
-  for await (const chunk of req) {
-    n += chunk.length;
-    if (n > 56 * 1024) throw new Error('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
 
 // ---------------------------------------------------------------- tamper (TEST ONLY)
 // --tamper MODE forges or breaks the ID token after oidc-provider made it,
@@ -626,7 +573,7 @@ function logLine(req, res, started) {
   res.on('finish', () => log(`${req.method} ${p} -> ${res.statusCode} (${(performance.now() - started).toFixed(1)}ms)`));
 }
 
-const server = https.createServer({ key: tlsKey, cert: tlsCert }, (req, res) => {
+const server = https.createServer(tls, (req, res) => {
   const started = performance.now();
   logLine(req, res, started);
   const url = req.url || '/';
@@ -653,18 +600,7 @@ server.keepAliveTimeout = 5000;
 server.headersTimeout = 10000;
 server.requestTimeout = 15000;
 
-function shutdown(sig) {
-  log(`${sig}: shutting down`);
-  const force = setTimeout(() => process.exit(0), 2000);
-  force.unref();
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));
-if (MAX_LIFETIME > 0) {
-  setTimeout(() => shutdown(`max lifetime ${MAX_LIFETIME}s reached`), MAX_LIFETIME * 1000).unref();
-}
+stopOnSignals([server], log, MAX_LIFETIME);
 
 server.on('error', (e) => { console.error(`server.mjs: ${e.message}`); process.exit(1); });
 
@@ -751,7 +687,7 @@ server.listen(PORT, '127.0.0.1', async () => {
         // read the body here (the provider then uses req.body) to see the grant type
         let raw;
         try {
-          raw = await readWholeBody(ctx.req);
+          raw = await readBody(ctx.req);
         } catch {
           ctx.status = 400;
           ctx.body = { error: 'invalid_request', error_description: 'failed to read the request body' };
@@ -791,10 +727,7 @@ server.listen(PORT, '127.0.0.1', async () => {
     state.callback = provider.callback();
     state.issuer = issuer;
 
-    const ready = opts['ready-file'];
-    const tmp = `${ready}.tmp.${process.pid}`;
-    fs.writeFileSync(tmp, `${JSON.stringify({ issuer, port, pid: process.pid })}\n`);
-    fs.renameSync(tmp, ready);
+    writeReady(opts['ready-file'], { issuer, port });
     log(`listening: issuer ${issuer} alg ${ALG} kid ${signingKey.kid} cert ${opts.cert} device-ttl ${DEVICE_TTL}`
       + `${INTERVAL !== undefined ? ` interval ${INTERVAL}` : ''}${SLOW_DOWN ? ` slow-down ${SLOW_DOWN}` : ''}`
       + `${TAMPER !== undefined ? ` TAMPER ${TAMPER}` : ''}`);

@@ -1,3 +1,5 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The pam_oauth_device authors
 # Shared by hostile_tokens.test and hostile_claims.test: forged and broken
 # ID tokens from the real test provider.  Its TEST-ONLY `--tamper MODE`
 # middleware (tests/idp/server.mjs, modes in tests/idp/README.md) rewrites

@@ -1,7 +1,10 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The pam_oauth_device authors
 # Shared by the integration tests: a TAP writer, a throwaway world (users
 # through nss_wrapper, a PAM confdir, a config file), the test IdP, and a
 # runner for the built module through real libpam.  Source it, with
 # top_srcdir and top_builddir set (the automake harness sets them).
+# shellcheck shell=bash
 set -eu
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -130,8 +133,11 @@ pod_config() {
 # POD_DRIVER_WRAP, if set, is a command the driver runs under (split on
 # blanks), e.g. POD_DRIVER_WRAP="valgrind --log-file=F" pod_run alice.
 pod_run() {
-    local user=$1 start end wrap=${POD_DRIVER_WRAP:-}
+    local user=$1 start end
+    local -a wrap
     shift
+    read -ra wrap <<<"${POD_DRIVER_WRAP:-}"
+    pod_valgrind_cmd
     POD_OUT="$POD_WORK/out.$tap_n"
     POD_LOG="$POD_WORK/syslog.$tap_n"
     : >"$POD_LOG"
@@ -140,9 +146,10 @@ pod_run() {
         NSS_WRAPPER_PASSWD="$POD_WORK/passwd" NSS_WRAPPER_GROUP="$POD_WORK/group" \
         NSS_WRAPPER_DISABLE_DEEPBIND=1 \
         POD_SYSLOG_FILE="$POD_LOG" \
-        timeout 120 $wrap $(pod_valgrind_cmd) "$POD_DRIVER" --confdir "$POD_WORK/pam.d" --user "$user" "$@" \
+        timeout 120 "${wrap[@]}" "${POD_VG_CMD[@]}" "$POD_DRIVER" --confdir "$POD_WORK/pam.d" --user "$user" "$@" \
         >"$POD_OUT" 2>&1 || true
     end=$(date +%s%N)
+    # shellcheck disable=SC2034 # read by the tests' timing checks
     ELAPSED_MS=$(( (end - start) / 1000000 - ${POD_VALGRIND_START_MS:-0} ))
     # A run in a background subshell (tap_n not a number) is checked by
     # its caller once it is waited for.
@@ -154,10 +161,13 @@ pod_run() {
 # any error or definitely lost block is a failed test.  Valgrind's own
 # start-up time is measured once and taken off ELAPSED_MS, so the timing
 # assertions keep their meaning.
+# pod_valgrind_cmd: sets POD_VG_CMD, the command a run of the module goes
+# under (none without POD_VALGRIND), its log named after this run's tap_n.
 pod_valgrind_cmd() {
+    POD_VG_CMD=()
     [ -n "${POD_VALGRIND:-}" ] || return 0
-    echo "valgrind --quiet --error-exitcode=0 --leak-check=full --show-leak-kinds=definite" \
-        "--errors-for-leak-kinds=definite --log-file=$POD_WORK/vg.$tap_n.%p"
+    POD_VG_CMD=(valgrind --quiet --error-exitcode=0 --leak-check=full --show-leak-kinds=definite
+        --errors-for-leak-kinds=definite "--log-file=$POD_WORK/vg.$tap_n.%p")
 }
 
 pod_valgrind_check() { # pod_valgrind_check KEY (the run's tap_n when it ran)
@@ -186,4 +196,28 @@ pod_valgrind_start() {
 # message, as a person would, and approve (or deny) as LOGIN.
 approve_cmd() { # approve_cmd LOGIN [approve.mjs flags]
     echo "env -u LD_PRELOAD bash '$top_srcdir/tests/integration/approve-from-info.sh' $*"
+}
+
+# The two runners of the table-driven tests (authz, mapping, user_map,
+# bad_config): each call is one row.
+#
+# login_case USER APPROVER RESULT DESCRIPTION [REGEX REGEX_DESCRIPTION]:
+# USER logs in and APPROVER approves at the test IdP; the result must be
+# RESULT and, when given, the module's log must match REGEX.
+login_case() {
+    pod_run "$1" --approve-cmd "$(approve_cmd "$2")"
+    is "$RESULT" "$3" "$4"
+    [ $# -lt 5 ] || like "$POD_LOG" "$5" "$6"
+}
+
+# refused_case DESCRIPTION REGEX: alice's login is refused at load time:
+# PAM_SERVICE_ERR, a LOG_ERR line matching REGEX and, when a test IdP
+# runs, no request reached it.
+refused_case() {
+    local before=
+    [ -z "${IDP_PID:-}" ] || before=$(idp_json_get "$(idp_stats)" requests)
+    pod_run alice
+    is "$RESULT" PAM_SERVICE_ERR "$1 gives PAM_SERVICE_ERR"
+    like "$POD_LOG" "^<3> .*$2" "$1 is logged at LOG_ERR"
+    [ -z "${IDP_PID:-}" ] || is "$(idp_json_get "$(idp_stats)" requests)" "$before" "$1: no request reached the IdP"
 }

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* A PAM application for the integration tests: loads the BUILT module
  * through real libpam (pam_start_confdir), shows what the module says,
  * and at the prompt starts an approver command in the background, as a

@@ -1,3 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Copyright (c) 2026 The pam_oauth_device authors */
 /* LD_PRELOAD shim for the tests: syslog lines go to $POD_SYSLOG_FILE so a
  * test can assert what the module logged (no syslog daemon needed). */
 #include "config.h"

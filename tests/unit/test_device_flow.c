@@ -182,11 +182,7 @@ static void test_device_parse_table(void **state)
         memset(&d, 0xA5, sizeof(d));
         rc = pod_device_parse(r->json, strlen(r->json), &d, &err);
         if (!r->ok) {
-            ut_check(&t, rc == -1, r->name, "rc %d, expected -1", rc);
-            ut_check(&t, rc != -1 || (err != NULL && err[0] != '\0'), r->name,
-                     "no error reason");
-            ut_check(&t, rc != -1 || dev_is_zero(&d), r->name,
-                     "*out not zeroed after a failure");
+            ut_check_parse_failed(&t, r->name, rc, err, dev_is_zero(&d));
         } else {
             ut_check(&t, rc == 0, r->name, "rc %d, expected 0 (err: %s)", rc,
                      err ? err : "NULL");

@@ -172,11 +172,7 @@ static void test_discovery_table(void **state)
         memset(&e, 0xA5, sizeof(e));
         rc = pod_discovery_parse(r->json, strlen(r->json), iss, &e, &err);
         if (!r->ok) {
-            ut_check(&t, rc == -1, r->name, "rc %d, expected -1", rc);
-            ut_check(&t, rc != -1 || (err != NULL && err[0] != '\0'), r->name,
-                     "no error reason");
-            ut_check(&t, rc != -1 || endpoints_zero(&e), r->name,
-                     "*out not zeroed after a failure");
+            ut_check_parse_failed(&t, r->name, rc, err, endpoints_zero(&e));
         } else {
             ut_check(&t, rc == 0, r->name, "rc %d, expected 0 (err: %s)", rc,
                      err ? err : "NULL");

@@ -28,6 +28,7 @@
 
 #include "log.h"
 #include "options.h"
+#include "unit_helpers.h"
 
 /* The folders whose *.conf are pod configuration files, under $srcdir.
  * (examples/sshd_config.d/ holds sshd configuration, not ours.) */
@@ -39,17 +40,6 @@ static const char *const patterns[] = {
 /* At least this many, so that a wrong $srcdir cannot pass with nothing:
  * the main example and five providers. */
 #define MIN_EXAMPLES 6
-
-/* ---- log capture: the parser's reason, shown when a load fails ---- */
-
-static char last_log[1024];
-
-static void sink(int prio, const char *msg)
-{
-    (void)prio;
-    snprintf(last_log, sizeof(last_log), "%s", msg);
-    print_message("# log: %s\n", msg);
-}
 
 /* ---- files ---- */
 
@@ -69,22 +59,6 @@ static char *slurp(const char *path, size_t *len)
     data[n] = '\0';
     *len = n;
     return data;
-}
-
-/* A root-owned 0644 copy in a fresh temp dir; *dir receives the dir. */
-static void copy_to_temp(const char *data, size_t len, char *dir, size_t dirsize,
-                         char *path, size_t pathsize)
-{
-    int fd;
-
-    snprintf(dir, dirsize, "/tmp/pod-examples-XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, pathsize, "%s/pam_oauth_device.conf", dir);
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    assert_int_equal(fchmod(fd, 0644), 0);
-    assert_int_equal(close(fd), 0);
 }
 
 static bool known_key(const char *key, size_t len)
@@ -131,7 +105,8 @@ static void check_commented_keys(const char *name, const char *data)
 static void test_example_loads(void **state)
 {
     const char *path = *state;
-    char dir[64], copy[PATH_MAX], arg[PATH_MAX + 8];
+    char arg[PATH_MAX + 8];
+    const char *copy;
     const char *argv[1];
     struct pod_options o;
     size_t len;
@@ -139,17 +114,17 @@ static void test_example_loads(void **state)
     int rc;
 
     check_commented_keys(path, data);
-    copy_to_temp(data, len, dir, sizeof(dir), copy, sizeof(copy));
+    assert_int_equal(ut_tmpdir_make("examples"), 0);
+    copy = ut_put_file_n("pam_oauth_device.conf", data, len, 0644);
     free(data);
     snprintf(arg, sizeof(arg), "config=%s", copy);
     argv[0] = arg;
-    last_log[0] = '\0';
+    ut_log_clear();
     /* The default path is absent, so only the example is read. */
     rc = pod_options_load_at(NULL, "/nonexistent/pam_oauth_device.conf", 1, argv, &o);
-    unlink(copy);
-    rmdir(dir);
+    assert_int_equal(ut_tmpdir_remove(), 0);
     if (rc != PAM_SUCCESS)
-        fail_msg("%s does not load (%s): %s", path, pam_strerror(NULL, rc), last_log);
+        fail_msg("%s does not load (%s): %s", path, pam_strerror(NULL, rc), ut_log.text);
     /* An OpenID issuer, or (GitHub) the user API instead. */
     assert_true(o.issuer != NULL || o.user_api != NULL);
     assert_non_null(o.client_id);
@@ -159,7 +134,6 @@ static void test_example_loads(void **state)
 int main(void)
 {
     const char *srcdir = getenv("srcdir");
-    const char *output = getenv("CMOCKA_MESSAGE_OUTPUT");
     struct CMUnitTest *tests;
     glob_t g = { 0 };
     char pattern[PATH_MAX];
@@ -167,14 +141,8 @@ int main(void)
     int rc;
 
     /* The parser refuses a config file not owned by root. */
-    if (geteuid() != 0) {
-        if (output != NULL && strcasecmp(output, "TAP") == 0) {
-            printf("1..0 # SKIP needs root\n");
-            return 0;
-        }
-        fprintf(stderr, "test_examples: needs root, skipped\n");
-        return 77;
-    }
+    if ((rc = ut_skip_unless_root("test_examples")) >= 0)
+        return rc;
     if (srcdir == NULL || *srcdir == '\0')
         srcdir = ".";
     for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
@@ -204,7 +172,7 @@ int main(void)
             .initial_state = g.gl_pathv[i],
         };
     }
-    pod_log_set_sink(sink);
+    ut_log_capture(NULL, true); /* the parser's reason, shown when a load fails */
     rc = _cmocka_run_group_tests("examples", tests, n, NULL, NULL);
     free(tests);
     globfree(&g);

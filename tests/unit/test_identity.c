@@ -720,29 +720,6 @@ static void test_identity_missing_claim(void **state)
 
 /* ---- the mapping keys at load time (options.c), as root ---------------- */
 
-static char logbuf[4096];
-
-static void sink(int prio, const char *msg)
-{
-    size_t n = strlen(logbuf);
-
-    snprintf(logbuf + n, sizeof(logbuf) - n, "<%d> %s\n", prio, msg);
-}
-
-static char tmpdir[64];
-
-static char *put(const char *name, const char *text)
-{
-    char *path = ut_format("%s/%s", tmpdir, name);
-    FILE *f = fopen(path, "w");
-
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    assert_int_equal(chmod(path, 0644), 0);
-    return path;
-}
-
 static void test_mapping_options(void **state)
 {
     static const struct {
@@ -799,30 +776,29 @@ static void test_mapping_options(void **state)
     (void)state;
     if (geteuid() != 0)
         skip(); /* the files must be owned by root */
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/pod-identity-XXXXXX");
-    assert_non_null(mkdtemp(tmpdir));
-    pod_log_set_sink(sink);
+    assert_int_equal(ut_tmpdir_make("identity"), 0);
+    ut_log_capture(NULL, false);
     for (size_t i = 0; i < UT_ROWS(rows); i++) {
-        char *map = put("pod.map", rows[i].map ? rows[i].map : "");
+        const char *map = ut_put_file("pod.map", rows[i].map ? rows[i].map : "", 0644);
         const char *at = strstr(rows[i].conf, "@MAP@");
         char *conf = at == NULL ? ut_format("%s", rows[i].conf)
                                 : ut_format("%.*s%s%s", (int)(at - rows[i].conf),
                                             rows[i].conf, map, at + 5);
         char *text = ut_format("issuer = https://idp.example.com/realms/corp\n"
                                "client_id = pam\n%s", conf);
-        char *path = put("pod.conf", text);
+        const char *path = ut_put_file("pod.conf", text, 0644);
         char *arg = ut_format("config=%s", path);
         const char *argv[] = { arg };
         struct pod_options o;
         int rc;
 
-        logbuf[0] = '\0';
+        ut_log_clear();
         rc = pod_options_load_at(NULL, "/nonexistent", 1, argv, &o);
         ut_check(&t, rc == rows[i].rc, rows[i].name, "rc %d, expected %d; log: %s", rc,
-                 rows[i].rc, logbuf);
+                 rows[i].rc, ut_log.text);
         if (rows[i].log != NULL)
-            ut_check(&t, strstr(logbuf, "<3> ") != NULL && strstr(logbuf, rows[i].log) != NULL,
-                     rows[i].name, "no LOG_ERR line with \"%s\": %s", rows[i].log, logbuf);
+            ut_check(&t, ut_logged(LOG_ERR, rows[i].log, NULL), rows[i].name,
+                     "no LOG_ERR line with \"%s\": %s", rows[i].log, ut_log.text);
         if (rc == PAM_SUCCESS && strcmp(rows[i].name, "every key") == 0) {
             ut_check(&t, o.map != NULL && o.map->n == 1, rows[i].name, "the map was not read");
             ut_check(&t, o.user_map_only && o.userinfo == POD_USERINFO_ALWAYS, rows[i].name,
@@ -836,15 +812,11 @@ static void test_mapping_options(void **state)
                      o.required_acr == NULL, rows[i].name, "a default is not as documented");
         }
         pod_options_free(&o);
-        unlink(path);
-        unlink(map);
         free(arg);
-        free(path);
         free(text);
         free(conf);
-        free(map);
     }
-    rmdir(tmpdir);
+    assert_int_equal(ut_tmpdir_remove(), 0);
     pod_log_set_sink(NULL);
     ut_done(&t);
 }

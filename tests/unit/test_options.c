@@ -30,45 +30,6 @@
 #define SECRET "s3cr3t-never-logged"
 #define NOBODY 65534
 
-/* ---- log capture ---- */
-
-struct logged {
-    int prio;
-    char msg[1024];
-};
-static struct logged logs[32];
-static size_t nlogs;
-
-static void sink(int prio, const char *msg)
-{
-    /* Checked on every message of every test. */
-    assert_null(strstr(msg, SECRET));
-    if (nlogs < sizeof(logs) / sizeof(logs[0])) {
-        logs[nlogs].prio = prio;
-        snprintf(logs[nlogs].msg, sizeof(logs[nlogs].msg), "%s", msg);
-        nlogs++;
-    }
-}
-
-/* Some message at prio contains a and, when given, b. */
-static bool logged(int prio, const char *a, const char *b)
-{
-    for (size_t i = 0; i < nlogs; i++)
-        if (logs[i].prio == prio && strstr(logs[i].msg, a) != NULL &&
-            (b == NULL || strstr(logs[i].msg, b) != NULL))
-            return true;
-    return false;
-}
-
-static void assert_logged(int prio, const char *a, const char *b)
-{
-    if (logged(prio, a, b))
-        return;
-    for (size_t i = 0; i < nlogs; i++)
-        print_error("logged <%d> %s\n", logs[i].prio, logs[i].msg);
-    fail_msg("no message <%d> with \"%s\" and \"%s\"", prio, a, b != NULL ? b : "");
-}
-
 /* ---- free() watch, for the wipe test ---- */
 
 void __real_free(void *p);
@@ -90,65 +51,21 @@ void __wrap_free(void *p)
     __real_free(p);
 }
 
-/* ---- fixture: a temp dir with files in it ---- */
-
-static char tmpdir[64];
-static char paths[8][PATH_MAX];
-static size_t npaths;
+/* ---- fixture: a temp dir with files in it, the log captured ---- */
 
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/pod-options-XXXXXX");
-    if (mkdtemp(tmpdir) == NULL)
+    if (ut_tmpdir_make("options") != 0)
         return -1;
-    npaths = 0;
-    nlogs = 0;
-    pod_log_set_sink(sink);
+    ut_log_capture(SECRET, false);
     return 0;
 }
 
 static int teardown(void **state)
 {
-    DIR *d = opendir(tmpdir);
-    struct dirent *e;
-
     (void)state;
-    while (d != NULL && (e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            unlinkat(dirfd(d), e->d_name, 0);
-    if (d != NULL)
-        closedir(d);
-    return rmdir(tmpdir);
-}
-
-/* <tmpdir>/name, valid until the test ends. */
-static const char *path_of(const char *name)
-{
-    char *p;
-
-    assert_true(npaths < sizeof(paths) / sizeof(paths[0]));
-    p = paths[npaths++];
-    snprintf(p, sizeof(paths[0]), "%s/%s", tmpdir, name);
-    return p;
-}
-
-/* A root-owned file with exactly these bytes and mode. */
-static const char *mkfile_n(const char *name, const char *data, size_t len, mode_t mode)
-{
-    const char *path = path_of(name);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    assert_int_equal(fchmod(fd, mode), 0);
-    assert_int_equal(close(fd), 0);
-    return path;
-}
-
-static const char *mkfile(const char *name, const char *text, mode_t mode)
-{
-    return mkfile_n(name, text, strlen(text), mode);
+    return ut_tmpdir_remove();
 }
 
 /* "config=<path>", in one buffer that the next call reuses. */
@@ -172,7 +89,7 @@ static int load(struct pod_options *o, const char *conf, ...)
 
     if (conf != NULL) {
         /* Not config_arg(): the caller may pass its result too. */
-        snprintf(own, sizeof(own), "config=%s", mkfile("pod.conf", conf, 0644));
+        snprintf(own, sizeof(own), "config=%s", ut_put_file("pod.conf", conf, 0644));
         argv[argc++] = own;
     }
     va_start(ap, conf);
@@ -181,7 +98,7 @@ static int load(struct pod_options *o, const char *conf, ...)
         argv[argc++] = a;
     }
     va_end(ap);
-    return pod_options_load_at(NULL, path_of("absent.conf"), argc, argv, o);
+    return pod_options_load_at(NULL, ut_tmp_path("absent.conf"), argc, argv, o);
 }
 
 static bool zeroed(const struct pod_options *o)
@@ -200,8 +117,7 @@ static void assert_zeroed(const struct pod_options *o)
 static void assert_refused(int rc, const struct pod_options *o, const char *what,
                            const char *also)
 {
-    assert_int_equal(rc, PAM_SERVICE_ERR);
-    assert_logged(LOG_ERR, what, also);
+    ut_assert_refused(rc, what, also);
     assert_zeroed(o);
 }
 
@@ -234,7 +150,7 @@ static void test_defaults(void **state)
 
 static void test_file_values(void **state)
 {
-    const char *ca = mkfile("ca.pem", "-----BEGIN CERTIFICATE-----\n", 0644);
+    const char *ca = ut_put_file("ca.pem", "-----BEGIN CERTIFICATE-----\n", 0644);
     char conf[2048];
     struct pod_options o;
 
@@ -252,7 +168,7 @@ static void test_file_values(void **state)
              "qr = ascii\n"
              "debug = true\n", ca);
     assert_int_equal(load(&o, conf, NULL), PAM_SUCCESS);
-    assert_string_equal(o.config, paths[1]);
+    assert_string_equal(o.config, ut_paths[1]);
     assert_string_equal(o.scope, "openid groups");
     assert_string_equal(o.username_claim, "email");
     assert_string_equal(o.groups_claim, "roles");
@@ -309,7 +225,7 @@ static void test_public_load(void **state)
     struct pod_options o;
 
     (void)state;
-    argv[0] = config_arg(mkfile("pod.conf", MINIMAL, 0644));
+    argv[0] = config_arg(ut_put_file("pod.conf", MINIMAL, 0644));
     assert_int_equal(pod_options_load(NULL, 1, argv, &o), PAM_SUCCESS);
     assert_string_equal(o.client_id, "pam");
     pod_options_free(&o);
@@ -381,17 +297,17 @@ static void test_bad_values(void **state)
         struct pod_options o;
         int rc;
 
-        nlogs = 0;
-        npaths = 0;
+        ut_log_clear();
+        ut_npaths = 0;
         rc = load(&o, MINIMAL, row, NULL);
-        ut_check(&t, rc == PAM_SERVICE_ERR && logged(LOG_ERR, key, why) && zeroed(&o), row,
+        ut_check(&t, rc == PAM_SERVICE_ERR && ut_logged(LOG_ERR, key, why) && zeroed(&o), row,
                  "as a module argument: rc %d, or no LOG_ERR naming %s and \"%s\"", rc, key,
                  why);
-        nlogs = 0;
-        npaths = 0;
+        ut_log_clear();
+        ut_npaths = 0;
         snprintf(conf, sizeof(conf), "%s\n", row);
         rc = load(&o, conf, "issuer=" ISSUER, "client_id=pam", NULL);
-        ut_check(&t, rc == PAM_SERVICE_ERR && logged(LOG_ERR, key, why) && zeroed(&o), row,
+        ut_check(&t, rc == PAM_SERVICE_ERR && ut_logged(LOG_ERR, key, why) && zeroed(&o), row,
                  "in the file: rc %d, or no LOG_ERR naming %s and \"%s\"", rc, key, why);
     }
     ut_done(&t);
@@ -455,7 +371,7 @@ static void test_explicit_config_missing(void **state)
     struct pod_options o;
 
     (void)state;
-    arg = config_arg(path_of("missing.conf"));
+    arg = config_arg(ut_tmp_path("missing.conf"));
     assert_refused(load(&o, NULL, arg, "issuer=" ISSUER, "client_id=pam", NULL), &o,
                    "missing.conf", "No such file");
 }
@@ -469,10 +385,10 @@ static void test_config_arg_rules(void **state)
     assert_refused(load(&o, NULL, "config=pod.conf", "issuer=" ISSUER, "client_id=pam",
                         NULL),
                    &o, "config", "absolute path");
-    nlogs = 0;
-    arg = config_arg(mkfile("other.conf", MINIMAL, 0644));
+    ut_log_clear();
+    arg = config_arg(ut_put_file("other.conf", MINIMAL, 0644));
     assert_refused(load(&o, MINIMAL, arg, NULL), &o, "config is given twice", NULL);
-    nlogs = 0;
+    ut_log_clear();
     assert_refused(load(&o, MINIMAL "config = /etc/passwd\n", NULL), &o, "config",
                    "only be given on the PAM line");
 }
@@ -480,7 +396,7 @@ static void test_config_arg_rules(void **state)
 static void test_default_config(void **state)
 {
     const char *argv[] = { "timeout=30" };
-    const char *def = mkfile("default.conf", MINIMAL "timeout = 300\n", 0644);
+    const char *def = ut_put_file("default.conf", MINIMAL "timeout = 300\n", 0644);
     struct pod_options o;
 
     (void)state;
@@ -559,7 +475,7 @@ static void test_nul_byte(void **state)
     struct pod_options o;
 
     (void)state;
-    arg = config_arg(mkfile_n("nul.conf", conf, sizeof(conf) - 1, 0644));
+    arg = config_arg(ut_put_file_n("nul.conf", conf, sizeof(conf) - 1, 0644));
     assert_refused(load(&o, NULL, arg, NULL), &o, "nul.conf", "NUL byte");
 }
 
@@ -586,7 +502,7 @@ static void test_too_large(void **state)
 static void test_config_not_root(void **state)
 {
     const char *arg;
-    const char *conf = mkfile("nobody.conf", MINIMAL, 0644);
+    const char *conf = ut_put_file("nobody.conf", MINIMAL, 0644);
     struct pod_options o;
 
     (void)state;
@@ -601,7 +517,7 @@ static void test_config_group_writable(void **state)
     struct pod_options o;
 
     (void)state;
-    arg = config_arg(mkfile("g.conf", MINIMAL, 0664));
+    arg = config_arg(ut_put_file("g.conf", MINIMAL, 0664));
     assert_refused(load(&o, NULL, arg, NULL), &o, "g.conf", "writable by its group");
 }
 
@@ -611,15 +527,15 @@ static void test_config_world_writable(void **state)
     struct pod_options o;
 
     (void)state;
-    arg = config_arg(mkfile("w.conf", MINIMAL, 0646));
+    arg = config_arg(ut_put_file("w.conf", MINIMAL, 0646));
     assert_refused(load(&o, NULL, arg, NULL), &o, "w.conf", "writable by others");
 }
 
 static void test_config_symlink(void **state)
 {
     const char *arg;
-    const char *target = mkfile("target.conf", MINIMAL, 0644);
-    const char *link = path_of("link.conf");
+    const char *target = ut_put_file("target.conf", MINIMAL, 0644);
+    const char *link = ut_tmp_path("link.conf");
     struct pod_options o;
 
     (void)state;
@@ -637,7 +553,7 @@ static int load_secret_file(struct pod_options *o, const char *secret_text,
     char conf[PATH_MAX + 128];
 
     snprintf(conf, sizeof(conf), MINIMAL "client_secret_file = %s\n",
-             mkfile("secret", secret_text, mode));
+             ut_put_file("secret", secret_text, mode));
     return load(o, conf, NULL);
 }
 
@@ -659,7 +575,7 @@ static void test_secret_file_crlf_no_newline(void **state)
     assert_int_equal(load_secret_file(&o, SECRET "\r\n", 0600), PAM_SUCCESS);
     assert_string_equal(o.client_secret, SECRET);
     pod_options_free(&o);
-    npaths = 0;
+    ut_npaths = 0;
     assert_int_equal(load_secret_file(&o, SECRET, 0600), PAM_SUCCESS);
     assert_string_equal(o.client_secret, SECRET);
     pod_options_free(&o);
@@ -701,8 +617,8 @@ static void test_secret_and_secret_file(void **state)
 
     (void)state;
     snprintf(conf, sizeof(conf), MINIMAL "client_secret = " SECRET "\nclient_secret_file = %s\n",
-             mkfile("secret", SECRET "\n", 0600));
-    arg = config_arg(mkfile("both.conf", conf, 0600));
+             ut_put_file("secret", SECRET "\n", 0600));
+    arg = config_arg(ut_put_file("both.conf", conf, 0600));
     assert_refused(load(&o, NULL, arg, NULL), &o, "client_secret_file", "both");
 }
 
@@ -712,13 +628,13 @@ static void test_secret_in_config(void **state)
     struct pod_options o;
 
     (void)state;
-    arg = config_arg(mkfile("s.conf", MINIMAL "client_secret = " SECRET "\n", 0640));
+    arg = config_arg(ut_put_file("s.conf", MINIMAL "client_secret = " SECRET "\n", 0640));
     assert_int_equal(load(&o, NULL, arg, NULL), PAM_SUCCESS);
     assert_string_equal(o.client_secret, SECRET);
     pod_options_free(&o);
 
     /* Others may read the file: refused like a readable secret file. */
-    assert_int_equal(chmod(paths[0], 0644), 0);
+    assert_int_equal(chmod(ut_paths[0], 0644), 0);
     assert_refused(load(&o, NULL, arg, NULL), &o, "s.conf", "holds client_secret");
 }
 
@@ -737,7 +653,7 @@ static void test_secret_bad_value_not_logged(void **state)
     struct pod_options o;
 
     (void)state;
-    arg = config_arg(mkfile("c.conf", MINIMAL "client_secret = " SECRET "\x7f\n", 0600));
+    arg = config_arg(ut_put_file("c.conf", MINIMAL "client_secret = " SECRET "\x7f\n", 0600));
     assert_refused(load(&o, NULL, arg, NULL), &o, "client_secret", "control character");
 }
 
@@ -826,8 +742,8 @@ static void test_provider_explicit_wins(void **state)
 
     (void)state;
     for (size_t i = 0; i < 2; i++) {
-        nlogs = 0;
-        npaths = 0;
+        ut_log_clear();
+        ut_npaths = 0;
         assert_int_equal(load(&o, files[i], "user_api=" GHE "/api/v3/user", "username_claim=id",
                               NULL),
                          PAM_SUCCESS);
@@ -878,25 +794,31 @@ static void test_no_issuer_missing(void **state)
     (void)state;
     assert_refused(load(&o, "client_id = x\n", NULL), &o, "issuer is required",
                    "provider = github");
-    nlogs = npaths = 0;
+    ut_log_clear();
+    ut_npaths = 0;
     assert_refused(load(&o, "client_id = x\ndevice_authorization_endpoint = " GHE "/d\n"
                         "token_endpoint = " GHE "/t\n", NULL),
                    &o, "user_api is required without issuer", NULL);
-    nlogs = npaths = 0;
+    ut_log_clear();
+    ut_npaths = 0;
     assert_refused(load(&o, "client_id = x\nuser_api = " GHE "/u\n", NULL), &o,
                    "device_authorization_endpoint is required without issuer", NULL);
-    nlogs = npaths = 0;
+    ut_log_clear();
+    ut_npaths = 0;
     assert_refused(load(&o, "client_id = x\nuser_api = " GHE "/u\ndevice_authorization_endpoint"
                         " = " GHE "/d\n", NULL),
                    &o, "token_endpoint is required without issuer", NULL);
-    nlogs = npaths = 0;
+    ut_log_clear();
+    ut_npaths = 0;
     /* client_id stays required. */
     assert_refused(load(&o, "provider = github\n", NULL), &o, "client_id", "required");
-    nlogs = npaths = 0;
+    ut_log_clear();
+    ut_npaths = 0;
     /* acr and amr only come from a signed ID token. */
     assert_refused(load(&o, "client_id = x\nprovider = github\nrequired_acr = mfa\n", NULL),
                    &o, "required_acr needs an ID token", NULL);
-    nlogs = npaths = 0;
+    ut_log_clear();
+    ut_npaths = 0;
     assert_refused(load(&o, "client_id = x\nprovider = github\n", "required_amr=otp", NULL),
                    &o, "required_amr needs an ID token", NULL);
 }
@@ -917,10 +839,12 @@ static void test_issuer_with_endpoints(void **state)
     pod_options_free(&o);
     assert_refused(load(&o, MINIMAL "provider = github\n", NULL), &o,
                    "set issuer or provider, not both", NULL);
-    nlogs = npaths = 0;
+    ut_log_clear();
+    ut_npaths = 0;
     assert_refused(load(&o, MINIMAL, "user_api=https://idp.example.com/me", NULL), &o,
                    "user_api is for providers without OpenID Connect", NULL);
-    nlogs = npaths = 0;
+    ut_log_clear();
+    ut_npaths = 0;
     assert_refused(load(&o, MINIMAL "scope = read:user\n", NULL), &o,
                    "scope must include openid", NULL);
 }
@@ -933,13 +857,13 @@ static void test_no_issuer_pins(void **state)
 
     (void)state;
     snprintf(conf, sizeof(conf), "client_id = x\nprovider = github\nuser_map = %s\n",
-             mkfile("map", "github|12345 alice\n12345 alice\n", 0644));
+             ut_put_file("map", "github|12345 alice\n12345 alice\n", 0644));
     assert_int_equal(load(&o, conf, NULL), PAM_SUCCESS);
     assert_non_null(o.map);
     pod_options_free(&o);
-    nlogs = 0;
+    ut_log_clear();
     snprintf(conf, sizeof(conf), "client_id = x\nprovider = github\nuser_map = %s\n",
-             mkfile("map2", GH_API "|12345 alice\n", 0644));
+             ut_put_file("map2", GH_API "|12345 alice\n", 0644));
     assert_refused(load(&o, conf, NULL), &o, "another issuer", NULL);
 }
 
@@ -983,7 +907,7 @@ static void test_docs_follow_table(void **state)
     free(man);
 
     /* And the example itself loads. */
-    arg = config_arg(mkfile("example.conf", example, 0644));
+    arg = config_arg(ut_put_file("example.conf", example, 0644));
     free(example);
     assert_int_equal(load(&o, NULL, arg, NULL), PAM_SUCCESS);
     assert_string_equal(o.issuer, ISSUER);
@@ -1040,16 +964,11 @@ int main(void)
         T(test_docs_follow_table),
 #undef T
     };
-    const char *output = getenv("CMOCKA_MESSAGE_OUTPUT");
 
     /* Every config must be owned by root, and the bad cases chown. */
-    if (geteuid() != 0) {
-        if (output != NULL && strcasecmp(output, "TAP") == 0) {
-            printf("1..0 # SKIP needs root\n");
-            return 0;
-        }
-        fprintf(stderr, "test_options: needs root, skipped\n");
-        return 77;
-    }
+    int skip = ut_skip_unless_root("test_options");
+
+    if (skip >= 0)
+        return skip;
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

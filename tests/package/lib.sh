@@ -8,7 +8,7 @@
 # stay behind, so the package builds from what a clean checkout would hold.
 pkg_copy_tree() {
     mkdir -p "$1"
-    git -C "$top_srcdir" ls-files -z -co --exclude-standard |
+    git -C "${top_srcdir:?}" ls-files -z -co --exclude-standard |
         (cd "$top_srcdir" && xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh) |
         tar -C "$top_srcdir" --null -T - -cf - | tar -C "$1" -xf -
 }

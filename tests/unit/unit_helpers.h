@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <security/_pam_types.h> /* PAM_SERVICE_ERR for ut_assert_refused */
 
 #define UT_ROWS(a) (sizeof(a) / sizeof((a)[0]))
 

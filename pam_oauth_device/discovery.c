@@ -5,8 +5,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
+#include "cache.h"
 #include "discovery.h"
 #include "json.h"
 #include "jwks.h"
@@ -22,6 +24,7 @@ void pod_endpoints_free(struct pod_endpoints *e)
     free(e->token_endpoint);
     free(e->jwks_uri);
     free(e->userinfo_endpoint);
+    pod_cache_free(e->cache);
     memset(e, 0, sizeof(*e));
 }
 
@@ -87,13 +90,78 @@ out:
     return rc;
 }
 
+/* Parse an answer into a caller's result; 0, or -1 with *err. */
+typedef int (*parse_fn)(const char *text, size_t len, void *arg, const char **err);
+
+/* What url answers (item of the cache, what in messages), parsed: from
+ * the cache when it is there, fresh and parses (and fresh is false), else
+ * fetched and, once it parses, cached.  *cached tells which.  PAM code. */
+static int cached_get(pam_handle_t *pamh, struct pod_http *http, struct pod_cache *cache,
+                      const char *item, const char *what, const char *url, bool fresh,
+                      parse_fn parse, void *arg, bool *cached)
+{
+    struct pod_http_resp resp = { 0 };
+    int64_t now = (int64_t)time(NULL);
+    const char *body = fresh ? NULL : pod_cache_get(cache, item, url, now);
+    const char *err = NULL;
+    int rc;
+
+    *cached = false;
+    if (body != NULL) {
+        /* Checked as if just fetched: the cache is never trusted. */
+        if (parse(body, strlen(body), arg, &err) == 0) {
+            *cached = true;
+            return PAM_SUCCESS;
+        }
+        pod_log(pamh, LOG_WARNING, "cached %s %s: ignored: %s", what, url, err);
+    }
+    rc = pod_http_get(http, url, NULL, &resp);
+    if (rc != PAM_SUCCESS)
+        goto out;
+    rc = PAM_AUTHINFO_UNAVAIL;
+    if (resp.status != 200) {
+        pod_log(pamh, LOG_ERR, "%s %s answered HTTP %ld", what, url, resp.status);
+        goto out;
+    }
+    if (parse(resp.body.data, resp.body.len, arg, &err) != 0) {
+        pod_log(pamh, LOG_ERR, "%s %s: %s", what, url, err);
+        goto out;
+    }
+    /* Only what parses is kept, and never a NUL-cut version of it. */
+    if (strlen(resp.body.data) == resp.body.len)
+        pod_cache_put(cache, item, url, resp.body.data,
+                      pod_cache_lifetime(pod_http_header(http, "Cache-Control")), now);
+    rc = PAM_SUCCESS;
+out:
+    pod_http_resp_wipe(&resp);
+    return rc;
+}
+
+struct discovery_arg {
+    const char *issuer;
+    struct pod_endpoints *out;
+};
+
+static int parse_discovery(const char *text, size_t len, void *arg, const char **err)
+{
+    struct discovery_arg *a = arg;
+    struct pod_cache *cache = a->out->cache;
+    int rc;
+
+    /* pod_discovery_parse starts from an empty *out: keep the cache. */
+    a->out->cache = NULL;
+    rc = pod_discovery_parse(text, len, a->issuer, a->out, err);
+    a->out->cache = cache;
+    return rc;
+}
+
 int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
                         const char *issuer, struct pod_endpoints *out)
 {
-    struct pod_http_resp resp = { 0 };
+    struct discovery_arg arg = { issuer, out };
     struct pod_buf url;
     size_t n = strlen(issuer);
-    const char *err = NULL;
+    bool cached;
     int rc;
 
     /* Discovery 4: drop one trailing '/' before appending the path. */
@@ -105,46 +173,26 @@ int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
         pod_buf_wipe(&url);
         return PAM_BUF_ERR;
     }
-    rc = pod_http_get(http, url.data, NULL, &resp);
-    if (rc != PAM_SUCCESS)
-        goto out;
-    rc = PAM_AUTHINFO_UNAVAIL;
-    if (resp.status != 200) {
-        pod_log(pamh, LOG_ERR, "discovery %s answered HTTP %ld", url.data, resp.status);
-        goto out;
-    }
-    if (pod_discovery_parse(resp.body.data, resp.body.len, issuer, out, &err) != 0) {
-        pod_log(pamh, LOG_ERR, "discovery %s: %s", url.data, err);
-        goto out;
-    }
-    rc = PAM_SUCCESS;
-out:
-    pod_http_resp_wipe(&resp);
+    rc = cached_get(pamh, http, out->cache, POD_CACHE_DISCOVERY, "discovery", url.data,
+                    false, parse_discovery, &arg, &cached);
     pod_buf_wipe(&url);
     return rc;
 }
 
-int pod_jwks_fetch(pam_handle_t *pamh, struct pod_http *http,
-                   const char *uri, struct pod_jwks **jwks)
+static int parse_jwks(const char *text, size_t len, void *arg, const char **err)
 {
-    struct pod_http_resp resp = { 0 };
-    const char *err = NULL;
-    int rc;
+    struct pod_jwks **jwks = arg;
 
     pod_jwks_free(*jwks);
     *jwks = NULL;
-    rc = pod_http_get(http, uri, NULL, &resp);
-    if (rc != PAM_SUCCESS)
-        return rc;
-    rc = PAM_AUTHINFO_UNAVAIL;
-    if (resp.status != 200)
-        pod_log(pamh, LOG_ERR, "JWKS %s answered HTTP %ld", uri, resp.status);
-    else if (pod_jwks_parse(resp.body.data, resp.body.len, jwks, &err) != 0)
-        pod_log(pamh, LOG_ERR, "JWKS %s: %s", uri, err);
-    else
-        rc = PAM_SUCCESS;
-    pod_http_resp_wipe(&resp);
-    return rc;
+    return pod_jwks_parse(text, len, jwks, err);
+}
+
+int pod_jwks_fetch(pam_handle_t *pamh, struct pod_http *http, struct pod_cache *cache,
+                   const char *uri, bool fresh, struct pod_jwks **jwks, bool *cached)
+{
+    return cached_get(pamh, http, cache, POD_CACHE_JWKS, "JWKS", uri, fresh, parse_jwks,
+                      jwks, cached);
 }
 
 /* *dst = a copy of src, when src is set. */
@@ -168,9 +216,12 @@ int pod_endpoints_get(pam_handle_t *pamh, struct pod_http *http,
 
     memset(out, 0, sizeof(*out));
     if (opts->issuer != NULL) {
+        out->cache = pod_cache_open(pamh, opts);
         rc = pod_discovery_fetch(pamh, http, opts->issuer, out);
-        if (rc != PAM_SUCCESS)
+        if (rc != PAM_SUCCESS) {
+            pod_endpoints_free(out);
             return rc;
+        }
         if (opts->debug && (opts->device_authorization_endpoint || opts->token_endpoint))
             pod_log(pamh, LOG_DEBUG, "configured endpoints replace discovery's:%s%s",
                     opts->device_authorization_endpoint ? " device_authorization_endpoint" : "",

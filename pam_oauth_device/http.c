@@ -284,3 +284,13 @@ int pod_http_post_form(struct pod_http *h, const char *url, const char *form,
     pod_buf_wipe(&body);
     return rc;
 }
+
+const char *pod_http_header(struct pod_http *h, const char *name)
+{
+    struct curl_header *hdr = NULL;
+
+    /* Request -1: the server's answer, not a proxy's reply to CONNECT. */
+    if (curl_easy_header(h->curl, name, 0, CURLH_HEADER, -1, &hdr) != CURLHE_OK)
+        return NULL;
+    return hdr->value;
+}

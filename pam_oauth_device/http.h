@@ -39,6 +39,10 @@ int pod_http_get(struct pod_http *h, const char *url, const char *bearer,
 int pod_http_post_form(struct pod_http *h, const char *url, const char *form,
                        struct pod_http_resp *out);
 
+/* The value of a header of the last answer (valid until the next
+ * request), or NULL. */
+const char *pod_http_header(struct pod_http *h, const char *name);
+
 /* Append key=value (both form-urlencoded) to a form, '&'-separated. */
 int pod_form_add(struct pod_buf *form, const char *key, const char *value);
 

@@ -13,6 +13,7 @@
 #include "claims.h"
 #include "clock.h"
 #include "device_flow.h"
+#include "cache.h"
 #include "discovery.h"
 #include "http.h"
 #include "identity.h"
@@ -201,7 +202,8 @@ static int fetch_user_api(pam_handle_t *pamh, struct pod_http *http,
 }
 
 /* Verify the ID token: signature against the issuer's JWKS (refetched
- * once when the kid is unknown: keys rotate), then the claims. */
+ * once, within the cache's limit, when the kid is unknown or a cached key
+ * fails: keys rotate), then the claims. */
 static int verify_id_token(pam_handle_t *pamh, struct pod_http *http,
                            const struct pod_options *opts,
                            const struct pod_endpoints *ep, const char *id_token,
@@ -216,18 +218,23 @@ static int verify_id_token(pam_handle_t *pamh, struct pod_http *http,
     };
     const char *err = NULL;
     enum pod_jwt_sig sig;
+    bool cached;
     int rc = PAM_AUTH_ERR;
 
     if (pod_jwt_parse(id_token, jwt, &err) != 0) {
         pod_log(pamh, LOG_ERR, "ID token rejected: %s", err);
         goto out;
     }
-    rc = pod_jwks_fetch(pamh, http, ep->jwks_uri, &jwks);
+    rc = pod_jwks_fetch(pamh, http, ep->cache, ep->jwks_uri, false, &jwks, &cached);
     if (rc != PAM_SUCCESS)
         goto out;
     sig = pod_jwt_verify(jwt, jwks, &err);
-    if (sig == POD_JWT_SIG_NO_KEY) {
-        rc = pod_jwks_fetch(pamh, http, ep->jwks_uri, &jwks);
+    /* An unknown kid, or a cached key that fails: the keys may have
+     * rotated.  One refetch, and few across logins: forged kids must not
+     * turn every connection into a JWKS request. */
+    if ((sig == POD_JWT_SIG_NO_KEY || (cached && sig != POD_JWT_SIG_OK)) &&
+        pod_cache_may_refetch(ep->cache, expect.now)) {
+        rc = pod_jwks_fetch(pamh, http, ep->cache, ep->jwks_uri, true, &jwks, &cached);
         if (rc != PAM_SUCCESS)
             goto out;
         sig = pod_jwt_verify(jwt, jwks, &err);
@@ -400,6 +407,7 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     rc = pod_device_request(pamh, http, opts, &ep, &dev);
     if (rc != PAM_SUCCESS)
         goto out;
+    pod_cache_put_verification_uri(ep.cache, dev.verification_uri);
     if (dev.issued_ms + (int64_t)dev.expires_in * 1000 < deadline)
         deadline = dev.issued_ms + (int64_t)dev.expires_in * 1000;
     rc = prompt_user(pamh, opts, req, &dev, show, show_ctx, &reason);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <security/pam_modules.h>
 
+#include "cache.h"
 #include "config_parse.h"
 #include "log.h"
 #include "options.h"
@@ -84,6 +85,10 @@ static const struct pod_optval table[] = {
       .flags = POD_OPT_EMPTY_UNSETS },
     { .name = "proxy", .type = POD_OPT_URL, .offset = OFF(proxy),
       .flags = POD_OPT_EMPTY_UNSETS, .words = http_or_https },
+    { .name = "cache", .type = POD_OPT_BOOL, .offset = OFF(cache), .def = "yes",
+      .words = bool_words },
+    { .name = "cache_dir", .type = POD_OPT_STRING, .offset = OFF(cache_dir),
+      .def = POD_DEFAULT_CACHE_DIR, .check = pod_check_cache_dir },
     { .name = "timeout", .type = POD_OPT_LONG, .offset = OFF(timeout), .def = "120",
       .min = 10, .max = 3600 },
     { .name = "leeway", .type = POD_OPT_LONG, .offset = OFF(leeway), .def = "60",

@@ -37,6 +37,8 @@ struct pod_options {
     char *allowed_groups;     /* comma list; NULL: no group rule */
     char *ca_file;            /* NULL: system store */
     char *proxy;              /* NULL: no proxy, environment ignored */
+    bool cache;               /* keep discovery and the JWKS in cache_dir (cache.h) */
+    char *cache_dir;          /* absolute; created 0700 when missing */
     long timeout;             /* seconds for the whole login */
     long leeway;              /* seconds of clock skew allowed */
     enum pod_qr_mode qr;

@@ -14,6 +14,12 @@
 #include "log.h"
 #include "safefile.h"
 
+/* How loud a refusal is: an advisory file's caller goes on without it. */
+static int level_of(const struct pod_safefile_rules *r)
+{
+    return r->advisory ? LOG_WARNING : LOG_ERR;
+}
+
 /* Why st breaks the rules, or NULL; owner is written into buf. */
 static const char *refusal(const struct stat *st, const struct pod_safefile_rules *r,
                            char *buf, size_t size)
@@ -44,25 +50,26 @@ int pod_safefile_open(struct pam_handle *pamh, const char *path,
 {
     char buf[64];
     const char *why;
+    int level = level_of(rules);
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
     if (fd < 0) {
         if (errno == ENOENT && absent != NULL)
             *absent = true;
         else if (errno == ELOOP)
-            pod_log(pamh, LOG_ERR, "%s: refused: a symbolic link", path);
+            pod_log(pamh, level, "%s: refused: a symbolic link", path);
         else
-            pod_log(pamh, LOG_ERR, "cannot open %s: %m", path);
+            pod_log(pamh, level, "cannot open %s: %m", path);
         return -1;
     }
     if (fstat(fd, st) != 0) {
-        pod_log(pamh, LOG_ERR, "cannot stat %s: %m", path);
+        pod_log(pamh, level, "cannot stat %s: %m", path);
         close(fd);
         return -1;
     }
     why = refusal(st, rules, buf, sizeof(buf));
     if (why != NULL) {
-        pod_log(pamh, LOG_ERR, "%s: refused: %s (owner uid %u, mode %04o)", path, why,
+        pod_log(pamh, level, "%s: refused: %s (owner uid %u, mode %04o)", path, why,
                 (unsigned)st->st_uid, (unsigned)(st->st_mode & 07777));
         close(fd);
         return -1;
@@ -78,22 +85,25 @@ void pod_safefile_wipe(struct pod_file *f)
 }
 
 /* Up to max bytes of fd into f->data; 0, or -1 (logged). */
-static int read_all(struct pam_handle *pamh, int fd, const char *path, size_t max,
-                    struct pod_file *f)
+static int read_all(struct pam_handle *pamh, int fd, const char *path,
+                    const struct pod_safefile_rules *rules, struct pod_file *f)
 {
+    int level = level_of(rules);
+    size_t max = rules->max;
+
     for (;;) {
         ssize_t n = read(fd, f->data + f->len, max + 1 - f->len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            pod_log(pamh, LOG_ERR, "cannot read %s: %m", path);
+            pod_log(pamh, level, "cannot read %s: %m", path);
             return -1;
         }
         if (n == 0)
             return 0;
         f->len += (size_t)n;
         if (f->len > max) {
-            pod_log(pamh, LOG_ERR, "%s: refused: larger than %zu KiB", path, max / 1024);
+            pod_log(pamh, level, "%s: refused: larger than %zu KiB", path, max / 1024);
             return -1;
         }
     }
@@ -119,11 +129,11 @@ int pod_safefile_read(struct pam_handle *pamh, const char *path,
         rc = -2;
         goto out;
     }
-    if (read_all(pamh, fd, path, rules->max, out) != 0)
+    if (read_all(pamh, fd, path, rules, out) != 0)
         goto out;
     out->data[out->len] = '\0';
     if (rules->text && memchr(out->data, '\0', out->len) != NULL) {
-        pod_log(pamh, LOG_ERR, "%s: refused: it contains a NUL byte", path);
+        pod_log(pamh, level_of(rules), "%s: refused: it contains a NUL byte", path);
         goto out;
     }
     out->mode = st.st_mode;

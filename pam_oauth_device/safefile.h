@@ -18,6 +18,7 @@ struct pod_safefile_rules {
     bool secret;  /* others have no access at all (chmod o-rwx) */
     size_t max;   /* the size cap in bytes, a multiple of 1 KiB for messages */
     bool text;    /* pod_safefile_read: refuse a NUL byte */
+    bool advisory; /* refusals logged as LOG_WARNING: the caller does without */
 };
 
 /* The rules of the module's own files: root's, at most 64 KiB of text. */

@@ -65,6 +65,7 @@ int mode_discover(const char *config, int nargs, char **args)
     struct pod_endpoints ep = { 0 };
     struct pod_jwks *jwks = NULL;
     int rc, usable, status = EXIT_FAIL;
+    bool cached;
 
     rc = load_options(config, nargs, args, &opts);
     if (rc != PAM_SUCCESS) {
@@ -96,7 +97,7 @@ int mode_discover(const char *config, int nargs, char **args)
     printf("token_endpoint = %s\n", ep.token_endpoint);
     printf("jwks_uri = %s\n", ep.jwks_uri);
     printf("userinfo_endpoint = %s\n", ep.userinfo_endpoint ? ep.userinfo_endpoint : "(none)");
-    rc = pod_jwks_fetch(NULL, http, ep.jwks_uri, &jwks);
+    rc = pod_jwks_fetch(NULL, http, ep.cache, ep.jwks_uri, false, &jwks, &cached);
     if (rc != PAM_SUCCESS) {
         printf("JWKS: FAILED (%s)\n", pam_code_name(rc));
         goto out;

@@ -122,6 +122,9 @@ pod_config() {
         echo "client_id = pod-test"
         [ -z "${IDP_CA:-}" ] || echo "ca_file = $IDP_CA"
         echo "timeout = 30"
+        # A cache of this provider's own (a restarted one has new keys),
+        # or POD_CACHE_DIR.
+        echo "cache_dir = ${POD_CACHE_DIR:-$POD_WORK/cache.${IDP_PID:-none}}"
         cat
     } >"$POD_CONF"
     chmod 644 "$POD_CONF"

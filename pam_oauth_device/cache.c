@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -87,13 +88,13 @@ static int trust_key(const struct pod_options *opts, char out[2 * 32 + 1])
     return ok ? 0 : -1;
 }
 
-/* The directory, created when missing: root's, a directory, no one else
- * may write to it.  0, or -1 (logged). */
-static int trusted_dir(pam_handle_t *pamh, const char *dir)
+/* The directory (with create, created when missing): root's, a
+ * directory, no one else may write to it.  0, or -1 (logged). */
+static int trusted_dir(pam_handle_t *pamh, const char *dir, bool create)
 {
     struct stat st;
 
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+    if (create && mkdir(dir, 0700) != 0 && errno != EEXIST) {
         pod_log(pamh, LOG_WARNING, "cache %s: cannot create it: %m", dir);
         return -1;
     }
@@ -174,7 +175,7 @@ struct pod_cache *pod_cache_open(pam_handle_t *pamh, const struct pod_options *o
 
     if (!opts->cache || opts->issuer == NULL || opts->cache_dir == NULL)
         return NULL;
-    if (trusted_dir(pamh, opts->cache_dir) != 0)
+    if (trusted_dir(pamh, opts->cache_dir, true) != 0)
         return NULL;
     c = calloc(1, sizeof(*c));
     if (c == NULL)
@@ -217,17 +218,19 @@ const char *pod_cache_get(const struct pod_cache *c, const char *item, const cha
 {
     const cJSON *it = c ? pod_json_get(c->entry, item) : NULL;
     const char *src = pod_json_string(it, "source");
+    long long fetched = number(it, "fetched", INT64_MAX);
 
     if (src == NULL || strcmp(src, source) != 0)
         return NULL;
-    /* A clock set back must not stretch a lifetime. */
-    if (now >= number(it, "expires", 0) || now < number(it, "fetched", INT64_MAX))
+    /* Never past the longest lifetime, nor before it was fetched: a clock
+     * set back must not stretch a lifetime. */
+    if (now >= number(it, "expires", 0) || now < fetched || now - fetched >= POD_CACHE_MAX_AGE)
         return NULL;
     return pod_json_string(it, "body");
 }
 
-/* The lock of c's entry, taken within LOCK_WAIT_MS, or -1: then someone
- * else is writing it, and this update can be skipped. */
+/* The lock of c's entry, taken within LOCK_WAIT_MS; -1: someone else is
+ * writing it, and this update can be skipped; -2: no lock file (logged). */
 static int lock_entry(const struct pod_cache *c)
 {
     int64_t until = pod_monotonic_ms() + LOCK_WAIT_MS;
@@ -235,14 +238,14 @@ static int lock_entry(const struct pod_cache *c)
 
     if (fd < 0) {
         pod_log(c->pamh, LOG_WARNING, "cache %s: %m", c->lock);
-        return -1;
+        return -2;
     }
     while (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        if ((errno != EWOULDBLOCK && errno != EINTR) || pod_monotonic_ms() >= until) {
+        int busy = errno == EWOULDBLOCK || errno == EINTR;
+        if (!busy || pod_monotonic_ms() >= until || pod_wait_ms(5, until) != 0) {
             close(fd);
-            return -1;
+            return busy ? -1 : -2;
         }
-        pod_wait_ms(5, until);
     }
     return fd;
 }
@@ -305,7 +308,7 @@ static enum update update(struct pod_cache *c, bool (*change)(cJSON *e, void *ar
     cJSON *e;
 
     if (lock < 0)
-        return BUSY;
+        return lock == -1 ? BUSY : FAILED;
     e = read_entry(c);
     if (e != NULL && !change(e, arg))
         r = UNCHANGED;
@@ -412,4 +415,62 @@ bool pod_cache_may_refetch(struct pod_cache *c, int64_t now)
         return false;
     }
     return true;
+}
+
+bool pod_cache_times(const struct pod_cache *c, const char *item, int64_t *fetched,
+                     int64_t *expires)
+{
+    const cJSON *it = c ? pod_json_get(c->entry, item) : NULL;
+
+    if (pod_json_string(it, "body") == NULL)
+        return false;
+    *fetched = number(it, "fetched", 0);
+    *expires = number(it, "expires", 0);
+    return true;
+}
+
+const char *pod_cache_path(const struct pod_cache *c)
+{
+    return c->path;
+}
+
+/* One of the cache's own files: 64 hex digits, then .json, .lock or a
+ * temporary file's .json.XXXXXX. */
+static bool own_file(const char *name)
+{
+    size_t n = strspn(name, "0123456789abcdef");
+    const char *rest = name + n;
+
+    return n == 64 && (strcmp(rest, ".json") == 0 || strcmp(rest, ".lock") == 0 ||
+                       (strncmp(rest, ".json.", 6) == 0 && strlen(rest) == 12));
+}
+
+int pod_cache_flush(pam_handle_t *pamh, const char *dir)
+{
+    struct stat st;
+    struct dirent *d;
+    DIR *dh;
+    int n = 0;
+
+    if (lstat(dir, &st) != 0 && errno == ENOENT)
+        return 0;
+    if (trusted_dir(pamh, dir, false) != 0)
+        return -1;
+    dh = opendir(dir);
+    if (dh == NULL) {
+        pod_log(pamh, LOG_ERR, "cache %s: %m", dir);
+        return -1;
+    }
+    while ((d = readdir(dh)) != NULL) {
+        if (!own_file(d->d_name))
+            continue;
+        if (unlinkat(dirfd(dh), d->d_name, 0) != 0) {
+            pod_log(pamh, LOG_ERR, "cache %s/%s: cannot remove it: %m", dir, d->d_name);
+            n = -1;
+            break;
+        }
+        n++;
+    }
+    closedir(dh);
+    return n;
 }

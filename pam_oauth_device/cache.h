@@ -56,6 +56,18 @@ const char *pod_cache_verification_uri(const struct pod_cache *c);
 /* Remember it (written only when it changed).  c may be NULL. */
 void pod_cache_put_verification_uri(struct pod_cache *c, const char *uri);
 
+/* When item was fetched and when it expires (seconds since the epoch);
+ * false when c holds none.  For the admin tool. */
+bool pod_cache_times(const struct pod_cache *c, const char *item, int64_t *fetched,
+                     int64_t *expires);
+/* The entry's file, for the admin tool. */
+const char *pod_cache_path(const struct pod_cache *c);
+
+/* Remove every entry of the cache directory dir (and its lock and
+ * temporary files), after the same directory checks.  The number removed,
+ * 0 when dir does not exist, or -1 (logged). */
+int pod_cache_flush(pam_handle_t *pamh, const char *dir);
+
 /* Whether a forced JWKS refetch may happen at now: at most one per
  * POD_CACHE_REFETCH_GAP seconds per issuer, across logins (recorded in the
  * entry).  Without a cache (c NULL), always. */

@@ -33,6 +33,7 @@ int load_options(const char *config, int nargs, char **args, struct pod_options 
 /* The modes: an exit status each. */
 int mode_config(const char *config, int nargs, char **args);
 int mode_discover(const char *config, int nargs, char **args);
+int mode_flush_cache(const char *config, int nargs, char **args);
 int mode_login(const char *config, int nargs, char **args, const char *user,
                const char *service, const char *rhost);
 

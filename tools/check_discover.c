@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <openssl/evp.h>
 #include <security/pam_appl.h>
@@ -13,6 +14,7 @@
 #include "check.h"
 #include "log.h"
 #include "clock.h"
+#include "cache.h"
 #include "discovery.h"
 #include "http.h"
 #include "jwks.h"
@@ -56,6 +58,42 @@ static int print_keys(const struct pod_jwks *jwks)
         }
     }
     return usable;
+}
+
+/* What the cache holds for the issuer, its age and expiry. */
+static void print_cache(const struct pod_options *opts, const struct pod_cache *c)
+{
+    static const char *const items[] = { POD_CACHE_DISCOVERY, POD_CACHE_JWKS };
+    int64_t now = (int64_t)time(NULL), fetched, expires;
+
+    if (c == NULL) {
+        printf("cache = %s\n", opts->cache ? "(not usable, see the warnings)" : "off");
+        return;
+    }
+    printf("cache = %s\n", pod_cache_path(c));
+    for (size_t i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+        if (pod_cache_times(c, items[i], &fetched, &expires))
+            printf("cache %s: fetched %lld s ago, expires in %lld s\n", items[i],
+                   (long long)(now - fetched), (long long)(expires - now));
+        else
+            printf("cache %s: none\n", items[i]);
+    }
+}
+
+int mode_flush_cache(const char *config, int nargs, char **args)
+{
+    struct pod_options opts;
+    int rc = load_options(config, nargs, args, &opts), n;
+
+    if (rc != PAM_SUCCESS) {
+        printf("configuration: REJECTED (%s)\n", pam_code_name(rc));
+        return EXIT_FAIL;
+    }
+    n = pod_cache_flush(NULL, opts.cache_dir);
+    if (n >= 0)
+        printf("cache %s: %d file%s removed\n", opts.cache_dir, n, n == 1 ? "" : "s");
+    pod_options_free(&opts);
+    return n >= 0 ? EXIT_SUCCESS : EXIT_FAIL;
 }
 
 int mode_discover(const char *config, int nargs, char **args)
@@ -108,6 +146,7 @@ int mode_discover(const char *config, int nargs, char **args)
         printf("JWKS: FAILED (no usable key)\n");
         goto out;
     }
+    print_cache(&opts, ep.cache);
     printf("discovery and JWKS: OK (%d usable key%s)\n", usable, usable == 1 ? "" : "s");
     status = EXIT_SUCCESS;
 out:

@@ -4,7 +4,9 @@
  *
  *   --config FILE   load the configuration exactly as the module does and
  *                   print every effective setting and every error
- *   --discover      fetch and check the discovery document and the JWKS
+ *   --discover      fetch and check the discovery document and the JWKS,
+ *                   and say what the cache holds
+ *   --flush-cache   empty the cache
  *   --login USER    run a whole login in the terminal, with debug on
  *
  * It links the same library as the module (libpod), so every check, every
@@ -31,7 +33,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "Usage: %s [--config FILE] [-- KEY=VALUE...]\n"
-            "       %s [--config FILE] --discover [-- KEY=VALUE...]\n"
+            "       %s [--config FILE] --discover|--flush-cache [-- KEY=VALUE...]\n"
             "       %s [--config FILE] --login USER [--service NAME] [--rhost HOST]\n"
             "                 [-- KEY=VALUE...]\n"
             "\n"
@@ -41,7 +43,9 @@ static void usage(FILE *f)
             "  -c, --config FILE   the configuration file, as config=FILE on the PAM line;\n"
             "                      default: %s\n"
             "                      (which, like for the module, may be absent)\n"
-            "  -d, --discover      fetch and check the discovery document and the JWKS\n"
+            "  -d, --discover      fetch and check the discovery document and the JWKS,\n"
+            "                      and say what the cache holds\n"
+            "      --flush-cache   empty the cache (cache_dir)\n"
             "  -l, --login USER    sign USER in through the terminal, with debug output\n"
             "      --service NAME  the PAM service shown in the instructions (default %s)\n"
             "      --rhost HOST    the remote host shown in the instructions\n"
@@ -71,16 +75,17 @@ static const char *const tls_env[] = {
 /* What the command line asks for. */
 struct cli {
     const char *config, *user, *service, *rhost;
-    bool discover, for_login_only;
+    bool discover, flush, for_login_only;
 };
 
 /* The options before "--": -1 to go on, else the exit status. */
 static int parse_options(int argc, char **argv, struct cli *cli)
 {
-    enum { OPT_SERVICE = 256, OPT_RHOST };
+    enum { OPT_SERVICE = 256, OPT_RHOST, OPT_FLUSH };
     static const struct option longopts[] = {
         { "config", required_argument, NULL, 'c' },
         { "discover", no_argument, NULL, 'd' },
+        { "flush-cache", no_argument, NULL, OPT_FLUSH },
         { "login", required_argument, NULL, 'l' },
         { "service", required_argument, NULL, OPT_SERVICE },
         { "rhost", required_argument, NULL, OPT_RHOST },
@@ -102,6 +107,9 @@ static int parse_options(int argc, char **argv, struct cli *cli)
             break;
         case 'l':
             cli->user = optarg;
+            break;
+        case OPT_FLUSH:
+            cli->flush = true;
             break;
         case OPT_SERVICE:
             cli->service = optarg;
@@ -157,8 +165,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: more than %d module arguments\n", prog, MAX_MODULE_ARGS);
         return EXIT_USAGE;
     }
-    if (cli.discover && cli.user != NULL) {
-        fprintf(stderr, "%s: --discover and --login go one at a time\n", prog);
+    if (cli.discover + cli.flush + (cli.user != NULL) > 1) {
+        fprintf(stderr, "%s: --discover, --flush-cache and --login go one at a time\n", prog);
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -173,6 +181,8 @@ int main(int argc, char **argv)
     }
     if (cli.discover)
         return mode_discover(cli.config, nargs, argv + optind);
+    if (cli.flush)
+        return mode_flush_cache(cli.config, nargs, argv + optind);
     if (cli.user != NULL)
         return mode_login(cli.config, nargs, argv + optind, cli.user, cli.service, cli.rhost);
     return mode_config(cli.config, nargs, argv + optind);

@@ -358,7 +358,7 @@ function interactionMiddleware(provider) {
 }
 
 // ---------------------------------------------------------------- stats
-const stats = { requests: 0, device_requests: 0, token_polls: [], discovery: 0, jwks: 0 };
+const stats = { requests: 0, device_requests: 0, token_polls: [], discovery: 0, jwks: 0, userinfo: 0, api_connections: 0 };
 let slowDownLeft = SLOW_DOWN;
 
 const ROUTES = {
@@ -368,6 +368,8 @@ const ROUTES = {
   jwks: '/jwks',
   userinfo: '/me',
 };
+const API_PATHS = new Set(['/.well-known/openid-configuration', ROUTES.device_authorization,
+  ROUTES.token, ROUTES.jwks, ROUTES.userinfo]);
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 // ---------------------------------------------------------------- tamper (TEST ONLY)
@@ -673,6 +675,13 @@ server.listen(PORT, '127.0.0.1', async () => {
       const p = ctx.path;
       if (ctx.method === 'GET' && p === '/.well-known/openid-configuration') stats.discovery += 1;
       if (ctx.method === 'GET' && p === ROUTES.jwks) stats.jwks += 1;
+      if (p === ROUTES.userinfo) stats.userinfo += 1;
+      // The connections the module's requests came over (not the
+      // approver's pages), for the benchmark's connections per login.
+      if (API_PATHS.has(p) && !ctx.req.socket.podApi) {
+        ctx.req.socket.podApi = true;
+        stats.api_connections += 1;
+      }
 
       if (ctx.method === 'POST' && p === ROUTES.device_authorization) {
         stats.device_requests += 1;

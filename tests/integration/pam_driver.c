@@ -4,7 +4,8 @@
  * through real libpam (pam_start_confdir), shows what the module says,
  * and at the prompt starts an approver command in the background, as a
  * person would open the browser.  Prints PAM_RESULT=<name> and exits with
- * the PAM code. */
+ * the PAM code; SHOWN_MS, DONE_NS, CPU_MS and MAXRSS_KB are for the
+ * benchmark (tests/bench). */
 #include "config.h"
 
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <security/pam_appl.h>
@@ -23,7 +25,16 @@ struct driver {
     int calls;
     pid_t approver;
     char *info;
+    struct timespec start; /* CLOCK_MONOTONIC at pam_start */
 };
+
+static long long ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (t.tv_sec - t0->tv_sec) * 1000LL + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
 
 static char *xstrdup(const char *s)
 {
@@ -44,6 +55,8 @@ static int conv(int n, const struct pam_message **msg,
     if (r == NULL)
         return PAM_BUF_ERR;
     d->calls++;
+    if (d->calls == 1)
+        printf("SHOWN_MS=%lld\n", ms_since(&d->start));
     printf("CONV call=%d messages=%d\n", d->calls, n);
     for (int i = 0; i < n; i++) {
         switch (msg[i]->msg_style) {
@@ -156,11 +169,23 @@ int main(int argc, char **argv)
             _exit(0);
         }
     }
+    clock_gettime(CLOCK_MONOTONIC, &d.start);
     rc = pam_start_confdir(service, user, &pc, confdir, &pamh);
     if (rc == PAM_SUCCESS && rhost != NULL)
         rc = pam_set_item(pamh, PAM_RHOST, rhost);
     if (rc == PAM_SUCCESS)
         rc = pam_authenticate(pamh, flags);
+    {
+        struct timespec now;
+        struct rusage ru;
+
+        clock_gettime(CLOCK_REALTIME, &now);
+        getrusage(RUSAGE_SELF, &ru); /* the approver is a child: not counted */
+        printf("DONE_NS=%lld\n", now.tv_sec * 1000000000LL + now.tv_nsec);
+        printf("CPU_MS=%ld\n", (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
+                                   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
+        printf("MAXRSS_KB=%ld\n", ru.ru_maxrss);
+    }
     printf("PAM_RESULT=%s\n", pam_name(rc));
     printf("CONV_CALLS=%d\n", d.calls);
     fflush(stdout);

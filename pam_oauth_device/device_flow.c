@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,26 @@ static char *dup_string(const cJSON *doc, const char *key, size_t max)
     return strdup(v);
 }
 
+/* RFC 8628 6.1 codes are short runs of letters and digits, often with a
+ * '-' or a space.  Anything else (zero-width or soft hyphens, tag or
+ * format characters that survive the display filter) means the IdP is
+ * broken or hostile: the person could be made to type another code. */
+static bool is_user_code(const char *s)
+{
+    bool alnum = false;
+
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                      (c >= '0' && c <= '9');
+
+        if (!letter && c != '-' && c != ' ')
+            return false;
+        alnum |= letter;
+    }
+    return alnum;
+}
+
 int pod_device_parse(const char *text, size_t len, struct pod_device_code *out,
                      const char **err)
 {
@@ -78,6 +99,11 @@ int pod_device_parse(const char *text, size_t len, struct pod_device_code *out,
     out->user_code = dup_string(doc, "user_code", MAX_USER_CODE);
     if (out->device_code == NULL || out->user_code == NULL) {
         *err = "device authorization answer lacks device_code or user_code";
+        goto out;
+    }
+    if (!is_user_code(out->user_code)) {
+        *err = "device authorization answer has a user_code of other characters than "
+               "letters, digits, '-' and spaces";
         goto out;
     }
     /* verification_url: the name Google and Entra v1 use. */

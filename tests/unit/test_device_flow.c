@@ -106,6 +106,25 @@ static const struct dev_row dev_rows[] = {
     DEV_BAD("user_code an array", "{" DC ",\"user_code\":[\"WDJB\"]," VU "," EXP "}"),
     DEV_BAD("device_code empty", "{\"device_code\":\"\"," UC "," VU "," EXP "}"),
     DEV_BAD("user_code empty", "{" DC ",\"user_code\":\"\"," VU "," EXP "}"),
+    /* Only ASCII letters, digits, '-' and spaces: invisible characters
+     * would make the person type another code than the one shown. */
+#define UC_BAD(n, c) DEV_BAD("user_code with " n, "{" DC ",\"user_code\":\"" c "\"," VU "," EXP "}")
+    UC_BAD("U+200B zero width space", "WDJB\\u200bMJHT"),
+    UC_BAD("U+200B as UTF-8", "WDJB\xe2\x80\x8bMJHT"),
+    UC_BAD("U+2060 word joiner", "WDJB\\u2060MJHT"),
+    UC_BAD("U+FEFF byte order mark", "\\ufeffWDJB-MJHT"),
+    UC_BAD("U+00AD soft hyphen", "WDJB\\u00adMJHT"),
+    UC_BAD("U+E0041 tag character", "WDJB-MJHT\\udb40\\udc41"),
+    UC_BAD("an escape sequence", "WDJB\\u001b[2JMJHT"),
+    UC_BAD("a tab", "WDJB\\tMJHT"),
+    UC_BAD("a Cyrillic letter", "WDJB-MJH\\u0422"),
+    UC_BAD("an underscore", "WDJB_MJHT"),
+    UC_BAD("only separators", "- -"),
+#undef UC_BAD
+    { .name = "user_code with a space and digits", .ok = 1,
+      .json = "{" DC ",\"user_code\":\"123 456-abc\"," VU "," EXP "}",
+      .device_code = DC_VALUE, .user_code = "123 456-abc",
+      .uri = "https://idp.example/device", .expires_in = 1800, .interval = 5 },
     DEV_BAD("expires_in a string", "{" DC "," UC "," VU ",\"expires_in\":\"600\"}"),
     DEV_BAD("expires_in true", "{" DC "," UC "," VU ",\"expires_in\":true}"),
     DEV_BAD("expires_in null", "{" DC "," UC "," VU ",\"expires_in\":null}"),

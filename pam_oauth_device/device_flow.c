@@ -136,7 +136,8 @@ int pod_device_parse(const char *text, size_t len, struct pod_device_code *out,
     }
     rc = 0;
 out:
-    cJSON_Delete(doc);
+    /* The tree holds the device code: a secret, wiped like the tokens. */
+    pod_json_delete_secret(doc);
     if (rc != 0)
         pod_device_code_free(out);
     return rc;

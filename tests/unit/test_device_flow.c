@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "device_flow.h"
+#include "secret_watch.h"
 #include "unit_helpers.h"
 
 /* ---- pod_device_parse ------------------------------------------------ */
@@ -311,6 +313,33 @@ static void test_device_parse_code_limits(void **state)
         free(dc);
     }
     ut_done(&t);
+}
+
+/* The device code is a secret like the tokens: the parsed answer is wiped
+ * before cJSON frees it. */
+static void test_device_parse_wipes(void **state)
+{
+    static const char json[] = "{" REQ "}";
+    struct pod_device_code d;
+    const char *err = NULL;
+    cJSON *doc;
+
+    (void)state;
+    /* The watch does see a device code that nothing wipes... */
+    watch_start(DC_VALUE);
+    doc = cJSON_Parse(json);
+    assert_non_null(doc);
+    cJSON_Delete(doc);
+    assert_int_equal(watch_stop(), 1);
+    /* ...and none in what pod_device_parse released, on success and on
+     * failure. */
+    watch_start(DC_VALUE);
+    assert_int_equal(pod_device_parse(json, strlen(json), &d, &err), 0);
+    assert_int_equal(watch_stop(), 0);
+    pod_device_code_free(&d);
+    watch_start(DC_VALUE);
+    assert_int_equal(pod_device_parse("{" DC "}", strlen("{" DC "}"), &d, &err), -1);
+    assert_int_equal(watch_stop(), 0);
 }
 
 static void test_device_code_free(void **state)
@@ -675,6 +704,7 @@ int main(void)
         cmocka_unit_test(test_device_parse_empty),
         cmocka_unit_test(test_device_parse_code_limits),
         cmocka_unit_test(test_device_code_free),
+        cmocka_unit_test(test_device_parse_wipes),
         cmocka_unit_test(test_token_parse_table),
         cmocka_unit_test(test_token_why_printable),
         cmocka_unit_test(test_token_why_truncated),

@@ -19,6 +19,10 @@
 #define MAX_USER_CODE 128
 #define MAX_TRANSIENT 4       /* consecutive failures before giving up */
 #define MAX_BACKOFF_MS 60000
+/* Audit-line words, one per outcome (pod_http_reason). */
+#define REASON_IDP_ERROR "idp_error: the identity provider refused the request"
+#define REASON_EXPIRED "expired: the device code expired before approval"
+#define REASON_TIMEOUT "timeout: no approval before the timeout"
 
 void pod_device_code_free(struct pod_device_code *d)
 {
@@ -215,10 +219,12 @@ int pod_device_request(pam_handle_t *pamh, struct pod_http *http,
     if (resp.status != 200 || is_oauth_error(resp.body.data, resp.body.len)) {
         log_idp_error(pamh, "device authorization endpoint", resp.status,
                       resp.body.data, resp.body.len);
+        pod_http_set_reason(http, REASON_IDP_ERROR);
         goto out;
     }
     if (pod_device_parse(resp.body.data, resp.body.len, out, &err) != 0) {
         pod_log(pamh, LOG_ERR, "device authorization endpoint: %s", err);
+        pod_http_set_reason(http, "bad_answer: the device authorization answer was refused");
         goto out;
     }
     out->issued_ms = pod_monotonic_ms();
@@ -360,19 +366,24 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
 
         if (w < 0) {
             pod_log(pamh, LOG_NOTICE, "login interrupted by a signal");
+            pod_http_set_reason(http, "interrupted: the login was interrupted by a signal");
             rc = PAM_ABORT;
             goto out;
         }
         if (w > 0 && failures > 0 && !answered) {
-            /* The IdP never answered a poll: not the person's doing. */
+            /* The IdP never answered a poll: not the person's doing.  The
+             * reason of the last failure stands (unreachable, idp_error). */
             pod_log(pamh, LOG_ERR, "the token endpoint failed until the deadline "
                     "(%d polls)", polls);
             rc = PAM_AUTHINFO_UNAVAIL;
             goto out;
         }
         if (w > 0) {
-            pod_log(pamh, LOG_NOTICE, "no approval before the code expired or "
-                    "the timeout passed (%d polls)", polls);
+            bool expired = deadline_ms == dev->issued_ms + dev->expires_in * 1000;
+
+            pod_log(pamh, LOG_NOTICE, "no approval before the %s (%d polls)",
+                    expired ? "code expired" : "timeout passed", polls);
+            pod_http_set_reason(http, expired ? REASON_EXPIRED : REASON_TIMEOUT);
             rc = PAM_AUTH_ERR;
             goto out;
         }
@@ -380,6 +391,13 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
         rc = pod_http_post_form(http, ep->token_endpoint, form.data, &resp);
         if (rc == PAM_BUF_ERR)
             goto out;
+        if (rc != PAM_SUCCESS && pod_http_reason(http) == pod_reason_late) {
+            /* Approved or not, the person came back too late (Enter after
+             * the deadline): a timeout, not an outage. */
+            pod_log(pamh, LOG_NOTICE, "the timeout passed before the token request");
+            rc = PAM_AUTH_ERR;
+            goto out;
+        }
         if (rc != PAM_SUCCESS) {
             result = POD_POLL_TRANSIENT;
             snprintf(why, sizeof(why), "token endpoint unreachable");
@@ -387,6 +405,8 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
             status = resp.status;
             result = pod_token_parse(status, resp.body.data, resp.body.len,
                                      out, &asked, why, sizeof(why));
+            if (result == POD_POLL_TRANSIENT)
+                pod_http_set_reason(http, REASON_IDP_ERROR);
         }
         pod_http_resp_wipe(&resp);
         if (opts->debug)
@@ -414,18 +434,23 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
             continue;
         case POD_POLL_DENIED:
             pod_log(pamh, LOG_NOTICE, "the sign-in was denied at the identity provider (%s)", why);
+            pod_http_set_reason(http, "denied: the sign-in was denied at the identity provider");
             rc = PAM_AUTH_ERR;
             goto out;
         case POD_POLL_EXPIRED:
             pod_log(pamh, LOG_NOTICE, "the device code expired before approval");
+            pod_http_set_reason(http, REASON_EXPIRED);
             rc = PAM_AUTH_ERR;
             goto out;
         case POD_POLL_ERROR:
             pod_log(pamh, LOG_ERR, "token endpoint answered HTTP %ld error %s", status, why);
+            pod_http_set_reason(http, REASON_IDP_ERROR);
             rc = PAM_AUTHINFO_UNAVAIL;
             goto out;
-        case POD_POLL_TRANSIENT:
         case POD_POLL_BAD:
+            pod_http_set_reason(http, "bad_answer: the token answer was refused");
+            /* fall through */
+        case POD_POLL_TRANSIENT: /* the reason of the last failure stands */
             pod_log(pamh, LOG_ERR, "token endpoint: HTTP %ld %s", status, why);
             rc = PAM_AUTHINFO_UNAVAIL;
             goto out;

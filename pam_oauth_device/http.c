@@ -22,8 +22,12 @@ struct pod_http {
     int64_t deadline_ms;
     char *basic_user;   /* form-urlencoded client_id, with a secret only */
     char *basic_secret; /* form-urlencoded client_secret: wiped */
+    const char *reason; /* pod_http_reason */
     char errbuf[CURL_ERROR_SIZE];
 };
+
+const char pod_reason_late[] = "timeout: the time was up before the identity provider was asked";
+const char pod_reason_unreachable[] = "unreachable: the identity provider could not be reached";
 
 static int global_init_done;
 
@@ -132,6 +136,16 @@ void pod_http_set_deadline(struct pod_http *h, int64_t deadline_ms)
     h->deadline_ms = deadline_ms;
 }
 
+const char *pod_http_reason(const struct pod_http *h)
+{
+    return h->reason;
+}
+
+void pod_http_set_reason(struct pod_http *h, const char *reason)
+{
+    h->reason = reason;
+}
+
 void pod_http_resp_wipe(struct pod_http_resp *r)
 {
     pod_buf_wipe(&r->body);
@@ -193,8 +207,11 @@ static int request(struct pod_http *h, const char *url, const char *bearer,
 
     pod_buf_init(&out->body, POD_HTTP_MAX_BODY);
     out->status = 0;
+    h->reason = NULL;
     if (left <= 0) {
-        pod_log(h->pamh, LOG_ERR, "time is up before contacting %s", url);
+        /* The person's time ran out (Enter after the deadline): no outage. */
+        pod_log(h->pamh, LOG_NOTICE, "time is up before contacting %s", url);
+        h->reason = pod_reason_late;
         return rc;
     }
     headers = curl_slist_append(headers, "Accept: application/json");
@@ -233,6 +250,7 @@ static int request(struct pod_http *h, const char *url, const char *bearer,
         goto out;
     }
     if (res != CURLE_OK) {
+        h->reason = pod_reason_unreachable;
         pod_log(h->pamh, LOG_ERR, "cannot reach %s: %s", url,
                 h->errbuf[0] ? h->errbuf : curl_easy_strerror(res));
         goto out;

@@ -2,6 +2,7 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -276,11 +277,12 @@ static void audit(pam_handle_t *pamh, const struct pod_options *opts,
     char *s_sub = pod_sanitize(sub ? sub : "-", 256);
     char *s_rhost = pod_sanitize(req->rhost ? req->rhost : "-", 256);
     char *s_map = pod_sanitize(mapped ? mapped : "-", 256);
+    char *s_user = pod_sanitize(req->user, 256);
 
     pod_log(pamh, rc == PAM_SUCCESS ? LOG_NOTICE : LOG_WARNING,
             "%s: user=%s service=%s rhost=%s issuer=%s sub=%s identity=%s "
             "rule=\"%s\" result=%s",
-            rc == PAM_SUCCESS ? "login accepted" : "login refused", req->user,
+            rc == PAM_SUCCESS ? "login accepted" : "login refused", s_user ? s_user : "?",
             req->service ? req->service : "-", s_rhost ? s_rhost : "?",
             pod_options_issuer(opts) ? pod_options_issuer(opts) : "-", s_sub ? s_sub : "?",
             s_map ? s_map : "?", reason,
@@ -288,6 +290,26 @@ static void audit(pam_handle_t *pamh, const struct pod_options *opts,
     free(s_sub);
     free(s_rhost);
     free(s_map);
+    free(s_user);
+}
+
+/* A step failed with rc: the audit words (*reason) and the PAM code.  The
+ * deadline passing before a request is the person's timeout, PAM_AUTH_ERR
+ * (an authinfo_unavail=ignore stack must not fall through), never an
+ * outage.  Otherwise what the transport or the protocol recorded
+ * (unreachable, denied, expired, issuer, ...) comes first, or the step's
+ * own words (own_first: the userinfo step names itself). */
+static int step_failed(struct pod_http *http, int rc, const char *own, bool own_first,
+                       const char **reason)
+{
+    const char *why = http != NULL ? pod_http_reason(http) : NULL;
+
+    if (why == pod_reason_late) {
+        *reason = why;
+        return rc == PAM_AUTHINFO_UNAVAIL ? PAM_AUTH_ERR : rc;
+    }
+    *reason = own_first || why == NULL ? own : why;
+    return rc;
 }
 
 int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
@@ -331,11 +353,16 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     }
     pod_http_set_deadline(http, deadline);
     rc = pod_endpoints_get(pamh, http, opts, &ep);
-    if (rc != PAM_SUCCESS)
+    if (rc != PAM_SUCCESS) {
+        rc = step_failed(http, rc, "discovery: the endpoints could not be found", false,
+                         &reason);
         goto out;
+    }
     rc = pod_device_request(pamh, http, opts, &ep, &dev);
-    if (rc != PAM_SUCCESS)
+    if (rc != PAM_SUCCESS) {
+        rc = step_failed(http, rc, "device: the device authorization failed", false, &reason);
         goto out;
+    }
     if (dev.issued_ms + (int64_t)dev.expires_in * 1000 < deadline)
         deadline = dev.issued_ms + (int64_t)dev.expires_in * 1000;
     gethostname(host, sizeof(host) - 1);
@@ -362,14 +389,17 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         goto out;
     }
     rc = pod_device_poll(pamh, http, opts, &ep, &dev, deadline, &tokens);
-    if (rc != PAM_SUCCESS)
+    if (rc != PAM_SUCCESS) {
+        rc = step_failed(http, rc, "the sign-in did not complete", false, &reason);
         goto out;
+    }
     if (opts->issuer == NULL) {
         /* No OpenID Connect, no ID token: the user API says who it is. */
-        reason = "user_api: the user API failed";
         rc = fetch_user_api(pamh, http, opts, &tokens, &merged);
-        if (rc != PAM_SUCCESS)
+        if (rc != PAM_SUCCESS) {
+            rc = step_failed(http, rc, "user_api: the user API failed", true, &reason);
             goto out;
+        }
         verified = merged;
         if (opts->debug)
             log_claims(pamh, "user API claims", merged);
@@ -381,14 +411,18 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
             goto out;
         }
         rc = verify_id_token(pamh, http, opts, &ep, tokens.id_token, &jwt);
-        if (rc != PAM_SUCCESS)
+        if (rc != PAM_SUCCESS) {
+            rc = step_failed(http, rc, reason, false, &reason);
             goto out;
+        }
         verified = jwt.claims;
         if (opts->debug)
             log_claims(pamh, "ID token claims", jwt.claims);
         rc = add_userinfo(pamh, http, opts, &ep, &tokens, jwt.claims, &merged, &reason);
-        if (rc != PAM_SUCCESS)
+        if (rc != PAM_SUCCESS) {
+            rc = step_failed(http, rc, reason, true, &reason);
             goto out;
+        }
         if (opts->debug && merged != NULL)
             log_claims(pamh, "claims with userinfo", merged);
     }

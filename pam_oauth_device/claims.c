@@ -3,7 +3,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "claims.h"
 #include "json.h"
@@ -143,13 +142,33 @@ bool pod_list_next(const char **p, const char **item, size_t *len)
     return false;
 }
 
+char pod_ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+bool pod_ascii_eq_nocase(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (pod_ascii_lower(a[i]) != pod_ascii_lower(b[i]))
+            return false;
+    return true;
+}
+
+bool pod_ascii_streq_nocase(const char *a, const char *b)
+{
+    size_t n = strlen(a);
+
+    return strlen(b) == n && pod_ascii_eq_nocase(a, b, n);
+}
+
 bool pod_list_has(const char *list, const char *s, size_t n, bool nocase)
 {
     const char *item;
     size_t len;
 
     while (pod_list_next(&list, &item, &len))
-        if (len == n && (nocase ? strncasecmp(item, s, n) : memcmp(item, s, n)) == 0)
+        if (len == n && (nocase ? pod_ascii_eq_nocase(item, s, n) : memcmp(item, s, n) == 0))
             return true;
     return false;
 }

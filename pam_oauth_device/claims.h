@@ -26,8 +26,9 @@ const char *pod_claim_text(const cJSON *value, char num[POD_CLAIM_NUM_MAX]);
 
 /* The claims the rules see when the userinfo answer is used: a copy of
  * the ID token's claims plus every top-level userinfo member the ID token
- * lacks (never the protocol claims iss, aud, exp, acr, amr, ...: they
- * belong to the ID token alone).  The userinfo sub MUST equal the ID
+ * lacks, under a top-level name or as a dotted path into one (never the
+ * protocol claims iss, aud, exp, acr, amr, ...: they belong to the ID
+ * token alone).  The userinfo sub MUST equal the ID
  * token's sub (OIDC Core 5.3.2).  0 with *out (cJSON_Delete it), or -1
  * with *err (a static reason). */
 int pod_claims_merge(const cJSON *id_claims, const cJSON *userinfo, cJSON **out,
@@ -41,5 +42,13 @@ bool pod_list_next(const char **p, const char **item, size_t *len);
 bool pod_list_has(const char *list, const char *s, size_t n, bool nocase);
 /* A list of no entries (NULL, "", " , ,"). */
 bool pod_list_empty(const char *list);
+
+/* ASCII case folding whatever the locale (under sudo it is the caller's:
+ * in a Turkish locale tolower('I') is not 'i'); other bytes are left. */
+char pod_ascii_lower(char c);
+/* Whether a and b (n bytes each) are equal ignoring ASCII case only. */
+bool pod_ascii_eq_nocase(const char *a, const char *b, size_t n);
+/* The same for two whole strings. */
+bool pod_ascii_streq_nocase(const char *a, const char *b);
 
 #endif

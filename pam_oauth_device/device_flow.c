@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "buf.h"
 #include "claims.h"
@@ -305,7 +304,7 @@ enum pod_poll pod_token_parse(long status, const char *text, size_t len,
     }
     /* RFC 6749 5.1: the type is case-insensitive ("bearer" is common). */
     type = pod_json_string(doc, "token_type");
-    if (type == NULL || strcasecmp(type, "Bearer") != 0) {
+    if (type == NULL || !pod_ascii_streq_nocase(type, "Bearer")) {
         set_why(why, whylen, "token_type is missing or not Bearer");
         goto out;
     }

@@ -1,9 +1,12 @@
-/* Mapping the IdP identity to the local user, and authorization rules.
- * Pure functions: no network, files or PAM (the user_map file is read by
- * options.c and handed in, parsed, through the options). */
+/* Mapping the IdP identity to the local user, authorization rules, and
+ * the local account lookups.  The rules are pure: no network, files or
+ * PAM (the user_map file is read by options.c and handed in, parsed,
+ * through the options). */
 #ifndef POD_IDENTITY_H
 #define POD_IDENTITY_H
 
+#include <grp.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <cjson/cJSON.h>
 #include "options.h"
@@ -69,5 +72,17 @@ int pod_valid_username(const char *s);
  * [A-Za-z0-9._-] and at most one '@', not starting with '-' (digits only
  * are fine: GitHub's numeric id, matched through user_map). */
 int pod_valid_identity(const char *s);
+
+/* The local account or group of that name, from NSS with a buffer that
+ * grows until the entry fits (a group of thousands of members too): 1 with
+ * *pw or *gr filled, pointing into *buf (free it); 0 when there is none;
+ * -1 (errno set) when the lookup itself failed.  The module and
+ * pam_oauth_device_check both use these, so they agree. */
+int pod_getpwnam(const char *name, struct passwd *pw, char **buf);
+int pod_getgrnam(const char *name, struct group *gr, char **buf);
+
+/* Whether the account is in the group gid, as its primary group or a
+ * supplementary one: 1, 0, or -1 when that cannot be told. */
+int pod_in_local_group(const struct passwd *pw, gid_t gid);
 
 #endif

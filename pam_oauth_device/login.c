@@ -36,53 +36,35 @@ static int wants_openid(const char *scope)
     return 0;
 }
 
-static int user_exists(const char *user)
+/* Whether the account is in only_group: 1, 0, or -1 (no such group, or
+ * the lookup failed: logged; pam_oauth_device_check reports the same). */
+static int in_only_group(pam_handle_t *pamh, const struct passwd *pw, const char *group)
 {
-    struct passwd pw, *res = NULL;
-    char buf[4096];
+    struct group gr;
+    char *buf = NULL;
+    int found = pod_getgrnam(group, &gr, &buf), in;
 
-    return getpwnam_r(user, &pw, buf, sizeof(buf), &res) == 0 && res != NULL;
-}
-
-/* Whether the user is in the local group (primary or supplementary). */
-static int in_local_group(pam_handle_t *pamh, const char *user, const char *group)
-{
-    struct passwd pw, *pres = NULL;
-    struct group gr, *gres = NULL;
-    char pbuf[4096], gbuf[16384];
-    gid_t *gids = NULL;
-    int n = 64, found = 0;
-
-    if (getgrnam_r(group, &gr, gbuf, sizeof(gbuf), &gres) != 0 || gres == NULL) {
-        pod_log(pamh, LOG_ERR, "only_group %s: no such local group", group);
+    if (found <= 0) {
+        if (found == 0)
+            pod_log(pamh, LOG_ERR, "only_group %s: no such local group", group);
+        else
+            pod_log(pamh, LOG_ERR, "only_group %s: cannot look it up: %m", group);
         return -1;
     }
-    if (getpwnam_r(user, &pw, pbuf, sizeof(pbuf), &pres) != 0 || pres == NULL)
-        return 0;
-    for (int tries = 0; tries < 4; tries++) {
-        gid_t *more = realloc(gids, (size_t)n * sizeof(*gids));
-        int got = n;
-
-        if (more == NULL)
-            break;
-        gids = more;
-        if (getgrouplist(user, pres->pw_gid, gids, &got) >= 0) {
-            for (int i = 0; i < got && !found; i++)
-                found = gids[i] == gres->gr_gid;
-            break;
-        }
-        n = got > n ? got : n * 4; /* got: the size needed */
-    }
-    free(gids);
-    return found;
+    in = pod_in_local_group(pw, gr.gr_gid);
+    if (in < 0)
+        pod_log(pamh, LOG_ERR, "only_group %s: cannot list the groups of the user", group);
+    free(buf);
+    return in;
 }
 
 /* skip_users, only_users, only_group: whether this login is the module's
  * business at all, from local data only.  PAM_SUCCESS, PAM_IGNORE, or
  * PAM_SERVICE_ERR (only_group names no group). */
-static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts, const char *user)
+static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts,
+                         const struct passwd *pw)
 {
-    const char *why = NULL;
+    const char *why = NULL, *user = pw->pw_name;
     size_t n = strlen(user);
 
     if (pod_list_has(opts->skip_users, user, n, false)) {
@@ -91,7 +73,7 @@ static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts, con
                !pod_list_has(opts->only_users, user, n, false)) {
         why = "is not in only_users";
     } else if (opts->only_group != NULL) {
-        int in = in_local_group(pamh, user, opts->only_group);
+        int in = in_only_group(pamh, pw, opts->only_group);
         if (in < 0)
             return PAM_SERVICE_ERR;
         if (!in)
@@ -326,7 +308,10 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     const char *reason = "the sign-in did not complete", *mapped = NULL;
     char host[256] = "this host";
     char *info = NULL;
+    struct passwd pw;
+    char *pwbuf = NULL;
     int64_t deadline;
+    int found;
     int rc = PAM_SERVICE_ERR;
 
     if (opts->issuer != NULL && !wants_openid(opts->scope)) {
@@ -334,17 +319,23 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         return PAM_SERVICE_ERR;
     }
     /* sshd runs PAM for invalid users too: never bother the IdP for them. */
-    if (!user_exists(req->user)) {
+    found = pod_getpwnam(req->user, &pw, &pwbuf);
+    if (found <= 0) {
         char *shown = pod_sanitize(req->user, 64);
-        pod_log(pamh, LOG_NOTICE, "no local user %s: not asking the identity provider",
-                shown ? shown : "?");
+        if (found == 0)
+            pod_log(pamh, LOG_NOTICE, "no local user %s: not asking the identity provider",
+                    shown ? shown : "?");
+        else
+            pod_log(pamh, LOG_ERR, "cannot look up the user %s: %m", shown ? shown : "?");
         free(shown);
         return PAM_USER_UNKNOWN;
     }
     /* skip_users, only_users, only_group: PAM_IGNORE before any request. */
-    rc = for_this_user(pamh, opts, req->user);
-    if (rc != PAM_SUCCESS)
+    rc = for_this_user(pamh, opts, &pw);
+    if (rc != PAM_SUCCESS) {
+        free(pwbuf);
         return rc;
+    }
     deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
     http = pod_http_new(pamh, opts);
     if (http == NULL) {
@@ -371,7 +362,7 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
             .hostname = host,
             .service = req->service ? req->service : "login",
             .rhost = req->rhost,
-            .user = req->user,
+            .user = pw.pw_name,
             .verification_uri = dev.verification_uri,
             .verification_uri_complete = dev.verification_uri_complete,
             .user_code = dev.user_code,
@@ -426,7 +417,9 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         if (opts->debug && merged != NULL)
             log_claims(pamh, "claims with userinfo", merged);
     }
-    rc = pod_identity_check(merged ? merged : jwt.claims, req->user, opts, &idres);
+    /* The account's own name, not what the caller typed: a case-insensitive
+     * NSS source would otherwise let ALICE in as alice. */
+    rc = pod_identity_check(merged ? merged : jwt.claims, pw.pw_name, opts, &idres);
     reason = idres.reason;
     mapped = idres.mapped[0] != '\0' ? idres.mapped : NULL;
 out:
@@ -440,5 +433,6 @@ out:
     pod_device_code_free(&dev);
     pod_endpoints_free(&ep);
     pod_http_free(http);
+    free(pwbuf);
     return rc;
 }

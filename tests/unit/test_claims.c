@@ -350,6 +350,43 @@ static void test_list_has_table(void **state)
     ut_done(&t);
 }
 
+/* ASCII case folding only, whatever the locale: bytes >= 0x80 are never
+ * folded (strncasecmp would fold Latin-1's 0xC4/0xE4 in a Latin-1 locale,
+ * and 'I' to U+0131 in a Turkish one). */
+static void test_ascii_nocase(void **state)
+{
+    static const struct {
+        const char *a, *b;
+        bool same;
+    } rows[] = {
+        { "Bearer", "bearer", true },
+        { "BEARER", "bearer", true },
+        { "ADMINS", "admins", true },
+        { "EXAMPLE.COM", "example.com", true },
+        { "I", "i", true },
+        { "\xc4", "\xe4", false },
+        { "\xdd", "i", false },
+        { "\xfd", "i", false },
+        { "@", "`", false },
+        { "[", "{", false },
+        { "Bearer", "Bearer ", false },
+        { "", "", true },
+    };
+    struct ut_table t = { "pod_ascii_streq_nocase", UT_ROWS(rows), 0 };
+
+    (void)state;
+    for (size_t i = 0; i < UT_ROWS(rows); i++)
+        ut_check(&t, pod_ascii_streq_nocase(rows[i].a, rows[i].b) == rows[i].same,
+                 rows[i].a, "expected %s", rows[i].same ? "equal" : "different");
+    ut_done(&t);
+    for (int c = 0; c < 256; c++) {
+        char want = c >= 'A' && c <= 'Z' ? (char)(c + 32) : (char)c;
+        assert_int_equal(pod_ascii_lower((char)c), want);
+    }
+    assert_true(pod_list_has("EXAMPLE.com", "example.COM", 11, true));
+    assert_false(pod_list_has("\xc4", "\xe4", 1, true));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_claims_merge_lookup),
         cmocka_unit_test(test_list_table),
         cmocka_unit_test(test_list_has_table),
+        cmocka_unit_test(test_ascii_nocase),
     };
 
     return cmocka_run_group_tests_name("claims", tests, NULL, NULL);

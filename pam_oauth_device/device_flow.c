@@ -380,8 +380,8 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
         if (w > 0) {
             bool expired = deadline_ms == dev->issued_ms + dev->expires_in * 1000;
 
-            pod_log(pamh, LOG_NOTICE, "no approval before the %s (%d polls)",
-                    expired ? "code expired" : "timeout passed", polls);
+            pod_log(pamh, LOG_NOTICE, "no approval before the code expired or "
+                    "the timeout passed (%d polls)", polls);
             pod_http_set_reason(http, expired ? REASON_EXPIRED : REASON_TIMEOUT);
             rc = PAM_AUTH_ERR;
             goto out;

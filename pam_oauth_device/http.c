@@ -34,9 +34,9 @@ const char pod_reason_unreachable[] = "unreachable: the identity provider could 
 
 static int global_init_done;
 
-static const char *const hostile_env[] = {
+const char *const pod_hostile_env[] = {
     "SSLKEYLOGFILE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
-    "OPENSSL_CONF", "OPENSSL_CONF_INCLUDE", "OPENSSL_MODULES", "OPENSSL_ENGINES",
+    "OPENSSL_CONF", "OPENSSL_CONF_INCLUDE", "OPENSSL_MODULES", "OPENSSL_ENGINES", NULL,
 };
 
 static int load_openssl_config(void)
@@ -70,10 +70,10 @@ static int http_global_init(pam_handle_t *pamh)
      * which configuration and code OpenSSL loads.  Removed before the
      * first OpenSSL or libcurl initialisation; the handle also sets the
      * CA, proxy and netrc choices explicitly. */
-    for (size_t i = 0; i < sizeof(hostile_env) / sizeof(hostile_env[0]); i++) {
-        if (getenv(hostile_env[i]) != NULL) {
-            pod_log(pamh, LOG_WARNING, "ignoring %s from the environment", hostile_env[i]);
-            unsetenv(hostile_env[i]);
+    for (size_t i = 0; pod_hostile_env[i] != NULL; i++) {
+        if (getenv(pod_hostile_env[i]) != NULL) {
+            pod_log(pamh, LOG_WARNING, "ignoring %s from the environment", pod_hostile_env[i]);
+            unsetenv(pod_hostile_env[i]);
         }
     }
     /* The system configuration from OpenSSL's compiled-in directory, never

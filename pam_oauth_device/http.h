@@ -17,6 +17,11 @@ struct pod_http_resp {
     struct pod_buf body; /* wiped by pod_http_resp_wipe */
 };
 
+/* The environment variables through which a caller could steer libcurl
+ * or OpenSSL (trust anchors, configuration, loaded code, key log): removed
+ * before either starts.  NULL-terminated. */
+extern const char *const pod_hostile_env[];
+
 /* NULL on failure (logged). */
 struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts);
 void pod_http_free(struct pod_http *h);

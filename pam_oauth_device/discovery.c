@@ -51,6 +51,8 @@ static int take_url(const cJSON *doc, const char *key, int required,
     return 0;
 }
 
+static const char issuer_differs[] = "discovery issuer differs from the configured issuer";
+
 int pod_discovery_parse(const char *text, size_t len, const char *expected_issuer,
                         struct pod_endpoints *out, const char **err)
 {
@@ -65,7 +67,7 @@ int pod_discovery_parse(const char *text, size_t len, const char *expected_issue
     iss = pod_json_string(doc, "issuer");
     /* OIDC Discovery 4.3: exactly the issuer we asked, byte for byte. */
     if (iss == NULL || strcmp(iss, expected_issuer) != 0) {
-        *err = "discovery issuer differs from the configured issuer";
+        *err = issuer_differs;
         goto out;
     }
     out->issuer = strdup(iss);
@@ -115,6 +117,9 @@ int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
     }
     if (pod_discovery_parse(resp.body.data, resp.body.len, issuer, out, &err) != 0) {
         pod_log(pamh, LOG_ERR, "discovery %s: %s", url.data, err);
+        pod_http_set_reason(http, err == issuer_differs
+                            ? "issuer: the discovery issuer differs from the configured issuer"
+                            : "bad_answer: the discovery document was refused");
         goto out;
     }
     rc = PAM_SUCCESS;

@@ -478,7 +478,7 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
             goto out;
         case POD_POLL_BAD:
             pod_http_set_reason(http, "bad_answer: the token answer was refused");
-            /* fall through */
+            POD_FALLTHROUGH;
         case POD_POLL_TRANSIENT: /* the reason of the last failure stands */
             pod_log(pamh, LOG_ERR, "token endpoint: HTTP %ld %s", status, why);
             rc = PAM_AUTHINFO_UNAVAIL;

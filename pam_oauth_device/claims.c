@@ -96,8 +96,12 @@ int pod_claims_merge(const cJSON *id_claims, const cJSON *userinfo, cJSON **out,
     cJSON_ArrayForEach(m, userinfo) {
         cJSON *copy;
 
+        /* Nothing the ID token answers under this name, as a member or as
+         * a dotted path into one, may be shadowed: a literal "realm.login"
+         * from userinfo would win the lookup over the signed realm.login. */
         if (m->string == NULL || is_id_token_only(m->string) ||
-            pod_json_get(id_claims, m->string) != NULL)
+            pod_json_get(id_claims, m->string) != NULL ||
+            pod_claim_get(id_claims, m->string) != NULL)
             continue;
         copy = cJSON_Duplicate(m, 1);
         if (copy == NULL || !cJSON_AddItemToObject(merged, m->string, copy)) {

@@ -27,8 +27,9 @@ const char *pod_claim_text(const cJSON *value, char num[POD_CLAIM_NUM_MAX]);
 
 /* The claims the rules see when the userinfo answer is used: a copy of
  * the ID token's claims plus every top-level userinfo member the ID token
- * lacks (never the protocol claims iss, aud, exp, acr, amr, ...: they
- * belong to the ID token alone).  The userinfo sub MUST equal the ID
+ * lacks, under a top-level name or as a dotted path into one (never the
+ * protocol claims iss, aud, exp, acr, amr, ...: they belong to the ID
+ * token alone).  The userinfo sub MUST equal the ID
  * token's sub (OIDC Core 5.3.2).  0 with *out (cJSON_Delete it), or -1
  * with *err (a static reason). */
 int pod_claims_merge(const cJSON *id_claims, const cJSON *userinfo, cJSON **out,

@@ -37,5 +37,9 @@ int pod_conv_show(pam_handle_t *pamh, const char *info, const char *prompt)
             pod_free_secret(resp[i].resp);
         free(resp);
     }
-    return answered ? PAM_SUCCESS : PAM_CONV_ERR;
+    if (answered)
+        return PAM_SUCCESS;
+    /* A non-blocking application asks to be called again: the PAM
+     * convention for that is PAM_INCOMPLETE, not a failure. */
+    return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : PAM_CONV_ERR;
 }

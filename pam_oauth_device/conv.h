@@ -7,8 +7,9 @@
 
 #include <security/pam_modules.h>
 
-/* PAM_SUCCESS once the person answered; PAM_CONV_ERR when the
- * conversation failed (the client is gone); PAM_BUF_ERR. */
+/* PAM_SUCCESS once the person answered; PAM_INCOMPLETE when the
+ * application answered PAM_CONV_AGAIN; PAM_CONV_ERR when the conversation
+ * failed (the client is gone). */
 int pod_conv_show(pam_handle_t *pamh, const char *info, const char *prompt);
 
 #endif

@@ -4,11 +4,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "claims.h"
 #include "clock.h"
@@ -24,6 +25,10 @@
 #define MAX_USER_CODE 128
 #define MAX_TRANSIENT 4       /* consecutive failures before giving up */
 #define MAX_BACKOFF_MS 60000
+/* Audit-line words, one per outcome (pod_http_reason). */
+#define REASON_IDP_ERROR "idp_error: the identity provider refused the request"
+#define REASON_EXPIRED "expired: the device code expired before approval"
+#define REASON_TIMEOUT "timeout: no approval before the timeout"
 
 void pod_device_code_free(struct pod_device_code *d)
 {
@@ -69,6 +74,26 @@ static char *dup_string(const cJSON *doc, const char *key, size_t max)
     return strdup(v);
 }
 
+/* RFC 8628 6.1 codes are short runs of letters and digits, often with a
+ * '-' or a space.  Anything else (zero-width or soft hyphens, tag or
+ * format characters that survive the display filter) means the IdP is
+ * broken or hostile: the person could be made to type another code. */
+static bool is_user_code(const char *s)
+{
+    bool alnum = false;
+
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                      (c >= '0' && c <= '9');
+
+        if (!letter && c != '-' && c != ' ')
+            return false;
+        alnum |= letter;
+    }
+    return alnum;
+}
+
 int pod_device_parse(const char *text, size_t len, struct pod_device_code *out,
                      const char **err)
 {
@@ -84,6 +109,11 @@ int pod_device_parse(const char *text, size_t len, struct pod_device_code *out,
     out->user_code = dup_string(doc, "user_code", MAX_USER_CODE);
     if (out->device_code == NULL || out->user_code == NULL) {
         *err = "device authorization answer lacks device_code or user_code";
+        goto out;
+    }
+    if (!is_user_code(out->user_code)) {
+        *err = "device authorization answer has a user_code of other characters than "
+               "letters, digits, '-' and spaces";
         goto out;
     }
     /* verification_url: the name Google and Entra v1 use. */
@@ -116,7 +146,8 @@ int pod_device_parse(const char *text, size_t len, struct pod_device_code *out,
     }
     rc = 0;
 out:
-    cJSON_Delete(doc);
+    /* The tree holds the device code: a secret, wiped like the tokens. */
+    pod_json_delete_secret(doc);
     if (rc != 0)
         pod_device_code_free(out);
     return rc;
@@ -194,10 +225,12 @@ int pod_device_request(pam_handle_t *pamh, struct pod_http *http,
     if (resp.status != 200 || is_oauth_error(resp.body.data, resp.body.len)) {
         log_idp_error(pamh, "device authorization endpoint", resp.status,
                       resp.body.data, resp.body.len);
+        pod_http_set_reason(http, REASON_IDP_ERROR);
         goto out;
     }
     if (pod_device_parse(resp.body.data, resp.body.len, out, &err) != 0) {
         pod_log(pamh, LOG_ERR, "device authorization endpoint: %s", err);
+        pod_http_set_reason(http, "bad_answer: the device authorization answer was refused");
         goto out;
     }
     out->issued_ms = pod_monotonic_ms();
@@ -278,7 +311,7 @@ enum pod_poll pod_token_parse(long status, const char *text, size_t len,
     }
     /* RFC 6749 5.1: the type is case-insensitive ("bearer" is common). */
     type = pod_json_string(doc, "token_type");
-    if (type == NULL || strcasecmp(type, "Bearer") != 0) {
+    if (type == NULL || !pod_ascii_streq_nocase(type, "Bearer")) {
         set_why(why, whylen, "token_type is missing or not Bearer");
         goto out;
     }
@@ -313,16 +346,20 @@ static int64_t backoff_ms(int64_t interval_ms, int failures)
 }
 
 /* Whether the wait before the next poll (w from pod_wait_ms: < 0 a
- * signal, > 0 the deadline) ends the login: its PAM code, logged, or
+ * signal, > 0 the deadline, which is the code's expiry when expired) ends
+ * the login: its PAM code, logged, with the audit reason set on http; or
  * PAM_SUCCESS when it is time to poll. */
-static int wait_outcome(pam_handle_t *pamh, int w, int failures, int answered, int polls)
+static int wait_outcome(pam_handle_t *pamh, struct pod_http *http, int w, bool expired,
+                        int failures, int answered, int polls)
 {
     if (w < 0) {
         pod_log(pamh, LOG_NOTICE, "login interrupted by a signal");
+        pod_http_set_reason(http, "interrupted: the login was interrupted by a signal");
         return PAM_ABORT;
     }
     if (w > 0 && failures > 0 && !answered) {
-        /* The IdP never answered a poll: not the person's doing. */
+        /* The IdP never answered a poll: not the person's doing.  The
+         * reason of the last failure stands (unreachable, idp_error). */
         pod_log(pamh, LOG_ERR, "the token endpoint failed until the deadline "
                 "(%d polls)", polls);
         return PAM_AUTHINFO_UNAVAIL;
@@ -330,6 +367,7 @@ static int wait_outcome(pam_handle_t *pamh, int w, int failures, int answered, i
     if (w > 0) {
         pod_log(pamh, LOG_NOTICE, "no approval before the code expired or "
                 "the timeout passed (%d polls)", polls);
+        pod_http_set_reason(http, expired ? REASON_EXPIRED : REASON_TIMEOUT);
         return PAM_AUTH_ERR;
     }
     return PAM_SUCCESS;
@@ -354,6 +392,8 @@ static enum pod_poll poll_once(struct pod_http *http, const struct pod_endpoints
         *status = resp.status;
         result = pod_token_parse(*status, resp.body.data, resp.body.len, out, asked, why,
                                  whylen);
+        if (result == POD_POLL_TRANSIENT)
+            pod_http_set_reason(http, REASON_IDP_ERROR);
     }
     pod_http_resp_wipe(&resp);
     return result;
@@ -370,6 +410,7 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
     /* The person took time to approve: the first poll may come at once. */
     int64_t wait_ms = dev->issued_ms + interval_ms - pod_monotonic_ms();
     int failures = 0, polls = 0, answered = 0;
+    const bool expired = deadline_ms == dev->issued_ms + dev->expires_in * 1000;
     int rc = PAM_BUF_ERR;
 
     memset(out, 0, sizeof(*out));
@@ -382,13 +423,21 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
         long asked = 0, status = 0;
         enum pod_poll result;
 
-        rc = wait_outcome(pamh, pod_wait_ms(wait_ms, deadline_ms), failures, answered, polls);
+        rc = wait_outcome(pamh, http, pod_wait_ms(wait_ms, deadline_ms), expired, failures,
+                          answered, polls);
         if (rc != PAM_SUCCESS)
             goto out;
         polls++;
         result = poll_once(http, ep, form.data, out, &asked, &status, why, sizeof(why), &rc);
         if (rc == PAM_BUF_ERR)
             goto out;
+        if (rc != PAM_SUCCESS && pod_http_reason(http) == pod_reason_late) {
+            /* Approved or not, the person came back too late (Enter after
+             * the deadline): a timeout, not an outage. */
+            pod_log(pamh, LOG_NOTICE, "the timeout passed before the token request");
+            rc = PAM_AUTH_ERR;
+            goto out;
+        }
         if (opts->debug)
             pod_log(pamh, LOG_DEBUG, "poll %d: HTTP %ld %s", polls, status, why);
         if (result == POD_POLL_TRANSIENT && ++failures < MAX_TRANSIENT) {
@@ -414,18 +463,23 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
             continue;
         case POD_POLL_DENIED:
             pod_log(pamh, LOG_NOTICE, "the sign-in was denied at the identity provider (%s)", why);
+            pod_http_set_reason(http, "denied: the sign-in was denied at the identity provider");
             rc = PAM_AUTH_ERR;
             goto out;
         case POD_POLL_EXPIRED:
             pod_log(pamh, LOG_NOTICE, "the device code expired before approval");
+            pod_http_set_reason(http, REASON_EXPIRED);
             rc = PAM_AUTH_ERR;
             goto out;
         case POD_POLL_ERROR:
             pod_log(pamh, LOG_ERR, "token endpoint answered HTTP %ld error %s", status, why);
+            pod_http_set_reason(http, REASON_IDP_ERROR);
             rc = PAM_AUTHINFO_UNAVAIL;
             goto out;
-        case POD_POLL_TRANSIENT:
         case POD_POLL_BAD:
+            pod_http_set_reason(http, "bad_answer: the token answer was refused");
+            POD_FALLTHROUGH;
+        case POD_POLL_TRANSIENT: /* the reason of the last failure stands */
             pod_log(pamh, LOG_ERR, "token endpoint: HTTP %ld %s", status, why);
             rc = PAM_AUTHINFO_UNAVAIL;
             goto out;

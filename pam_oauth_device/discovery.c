@@ -54,6 +54,8 @@ static int take_url(const cJSON *doc, const char *key, int required,
     return 0;
 }
 
+static const char issuer_differs[] = "discovery issuer differs from the configured issuer";
+
 int pod_discovery_parse(const char *text, size_t len, const char *expected_issuer,
                         struct pod_endpoints *out, const char **err)
 {
@@ -68,7 +70,7 @@ int pod_discovery_parse(const char *text, size_t len, const char *expected_issue
     iss = pod_json_string(doc, "issuer");
     /* OIDC Discovery 4.3: exactly the issuer we asked, byte for byte. */
     if (iss == NULL || strcmp(iss, expected_issuer) != 0) {
-        *err = "discovery issuer differs from the configured issuer";
+        *err = issuer_differs;
         goto out;
     }
     out->issuer = strdup(iss);
@@ -138,6 +140,7 @@ out:
 }
 
 struct discovery_arg {
+    struct pod_http *http; /* for the audit reason of a refused document */
     const char *issuer;
     struct pod_endpoints *out;
 };
@@ -152,13 +155,18 @@ static int parse_discovery(const char *text, size_t len, void *arg, const char *
     a->out->cache = NULL;
     rc = pod_discovery_parse(text, len, a->issuer, a->out, err);
     a->out->cache = cache;
+    /* A cached one refused is fetched again: the next request resets it. */
+    if (rc != 0)
+        pod_http_set_reason(a->http, *err == issuer_differs
+                            ? "issuer: the discovery issuer differs from the configured issuer"
+                            : "bad_answer: the discovery document was refused");
     return rc;
 }
 
 int pod_discovery_fetch(pam_handle_t *pamh, struct pod_http *http,
                         const char *issuer, struct pod_endpoints *out)
 {
-    struct discovery_arg arg = { issuer, out };
+    struct discovery_arg arg = { http, issuer, out };
     struct pod_buf url;
     size_t n = strlen(issuer);
     bool cached;

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdio.h>
 #include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <openssl/x509.h>
 
 #include "clock.h"
 #include "http.h"
@@ -25,10 +28,34 @@ struct pod_http {
     int64_t deadline_ms;
     char *basic_user;   /* form-urlencoded client_id, with a secret only */
     char *basic_secret; /* form-urlencoded client_secret: wiped */
+    const char *reason; /* pod_http_reason */
     char errbuf[CURL_ERROR_SIZE];
 };
 
+const char pod_reason_late[] = "timeout: the time was up before the identity provider was asked";
+const char pod_reason_unreachable[] = "unreachable: the identity provider could not be reached";
+
 static int global_init_done;
+
+const char *const pod_hostile_env[] = {
+    "SSLKEYLOGFILE", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
+    "OPENSSL_CONF", "OPENSSL_CONF_INCLUDE", "OPENSSL_MODULES", "OPENSSL_ENGINES", NULL,
+};
+
+static int load_openssl_config(void)
+{
+    OPENSSL_INIT_SETTINGS *set = OPENSSL_INIT_new();
+    char path[4096];
+    int ok;
+
+    if (set == NULL)
+        return -1;
+    snprintf(path, sizeof(path), "%s/openssl.cnf", OPENSSL_info(OPENSSL_INFO_CONFIG_DIR));
+    ok = OPENSSL_INIT_set_config_filename(set, path) == 1 &&
+         OPENSSL_init_crypto(OPENSSL_INIT_LOAD_CONFIG, set) == 1;
+    OPENSSL_INIT_free(set);
+    return ok ? 0 : -1;
+}
 
 /* Initialise libcurl once per process.  Never cleaned up: libpam may
  * dlclose us while others still use libcurl (we link with -z nodelete). */
@@ -39,12 +66,24 @@ static int http_global_init(pam_handle_t *pamh)
     if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE))
         pod_log(pamh, LOG_WARNING, "libcurl is not built thread-safe; "
                 "initialising it anyway");
-    /* TLS key logging is read from the environment at init, which under
-     * sudo belongs to the unprivileged caller: never let it export keys. */
-    if (getenv("SSLKEYLOGFILE") != NULL) {
-        pod_log(pamh, LOG_WARNING, "ignoring SSLKEYLOGFILE from the environment");
-        unsetenv("SSLKEYLOGFILE");
+    /* libcurl and OpenSSL read these from the environment, which under
+     * sudo belongs to the unprivileged caller (and a non-setuid caller of
+     * su, login or a PAM daemon is not filtered by secure_getenv): the key
+     * log would export the TLS keys, the others choose what is trusted and
+     * which configuration and code OpenSSL loads.  Removed before the
+     * first OpenSSL or libcurl initialisation; the handle also sets the
+     * CA, proxy and netrc choices explicitly. */
+    for (size_t i = 0; pod_hostile_env[i] != NULL; i++) {
+        if (getenv(pod_hostile_env[i]) != NULL) {
+            pod_log(pamh, LOG_WARNING, "ignoring %s from the environment", pod_hostile_env[i]);
+            unsetenv(pod_hostile_env[i]);
+        }
     }
+    /* The system configuration from OpenSSL's compiled-in directory, never
+     * one the environment names (a no-op when the process initialised
+     * OpenSSL already: then its configuration is the program's choice). */
+    if (load_openssl_config() != 0)
+        pod_log(pamh, LOG_WARNING, "cannot load the system OpenSSL configuration");
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         pod_log(pamh, LOG_ERR, "cannot initialise libcurl");
         return -1;
@@ -95,12 +134,29 @@ struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts
     ok &= curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb) == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf) == CURLE_OK;
     ok &= curl_easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION) == CURLE_OK;
-    /* An empty proxy disables the *_proxy variables of the caller. */
+    /* An empty proxy disables the *_proxy variables of the caller, and an
+     * empty no-proxy list its no_proxy/NO_PROXY: nothing bypasses a
+     * configured proxy. */
     ok &= curl_easy_setopt(c, CURLOPT_PROXY, opts->proxy ? opts->proxy : "") == CURLE_OK;
+    ok &= curl_easy_setopt(c, CURLOPT_NOPROXY, "") == CURLE_OK;
+    /* No credentials from a .netrc of the caller's $HOME. */
+    ok &= curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) == CURLE_OK;
     if (opts->ca_file != NULL) {
         /* Trust only the configured anchors, not the system store too. */
         ok &= curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file) == CURLE_OK;
         ok &= curl_easy_setopt(c, CURLOPT_CAPATH, NULL) == CURLE_OK;
+    } else {
+        /* The system store by name: libcurl's built-in paths, or else
+         * OpenSSL's compiled-in ones, since with neither set OpenSSL's
+         * default paths follow SSL_CERT_FILE and SSL_CERT_DIR. */
+        char *info = NULL, *path = NULL;
+
+        curl_easy_getinfo(c, CURLINFO_CAINFO, &info);
+        curl_easy_getinfo(c, CURLINFO_CAPATH, &path);
+        if (info == NULL && path == NULL) {
+            ok &= curl_easy_setopt(c, CURLOPT_CAINFO, X509_get_default_cert_file()) == CURLE_OK;
+            ok &= curl_easy_setopt(c, CURLOPT_CAPATH, X509_get_default_cert_dir()) == CURLE_OK;
+        }
     }
     if (opts->client_secret != NULL) {
         /* RFC 6749 2.3.1: form-urlencode both before Basic encoding. */
@@ -133,6 +189,16 @@ void pod_http_free(struct pod_http *h)
 void pod_http_set_deadline(struct pod_http *h, int64_t deadline_ms)
 {
     h->deadline_ms = deadline_ms;
+}
+
+const char *pod_http_reason(const struct pod_http *h)
+{
+    return h->reason;
+}
+
+void pod_http_set_reason(struct pod_http *h, const char *reason)
+{
+    h->reason = reason;
 }
 
 void pod_http_resp_wipe(struct pod_http_resp *r)
@@ -196,8 +262,11 @@ static int request(struct pod_http *h, const char *url, const char *bearer,
 
     pod_buf_init(&out->body, POD_HTTP_MAX_BODY);
     out->status = 0;
+    h->reason = NULL;
     if (left <= 0) {
-        pod_log(h->pamh, LOG_ERR, "time is up before contacting %s", url);
+        /* The person's time ran out (Enter after the deadline): no outage. */
+        pod_log(h->pamh, LOG_NOTICE, "time is up before contacting %s", url);
+        h->reason = pod_reason_late;
         return rc;
     }
     headers = curl_slist_append(headers, "Accept: application/json");
@@ -236,6 +305,7 @@ static int request(struct pod_http *h, const char *url, const char *bearer,
         goto out;
     }
     if (res != CURLE_OK) {
+        h->reason = pod_reason_unreachable;
         pod_log(h->pamh, LOG_ERR, "cannot reach %s: %s", url,
                 h->errbuf[0] ? h->errbuf : curl_easy_strerror(res));
         goto out;

@@ -19,6 +19,11 @@ struct pod_http_resp {
     struct pod_buf body; /* wiped by pod_http_resp_wipe */
 };
 
+/* The environment variables through which a caller could steer libcurl
+ * or OpenSSL (trust anchors, configuration, loaded code, key log): removed
+ * before either starts.  NULL-terminated. */
+extern const char *const pod_hostile_env[];
+
 /* NULL on failure (logged). */
 struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts);
 void pod_http_free(struct pod_http *h);
@@ -26,10 +31,19 @@ void pod_http_free(struct pod_http *h);
 /* Absolute CLOCK_MONOTONIC deadline (ms) no request may pass. */
 void pod_http_set_deadline(struct pod_http *h, int64_t deadline_ms);
 
+/* Audit-line words for why the last request failed, when it was not the
+ * IdP's answer ("timeout: ...", "unreachable: ...", or what a caller set
+ * with pod_http_set_reason); NULL after a request that was answered. */
+const char *pod_http_reason(const struct pod_http *h);
+void pod_http_set_reason(struct pod_http *h, const char *reason);
+
+extern const char pod_reason_late[];        /* the deadline passed before a request */
+extern const char pod_reason_unreachable[]; /* connection, TLS or transfer failed */
+
 /* GET with Accept: application/json and an optional bearer token.
  * PAM_SUCCESS whatever the HTTP status; PAM_AUTHINFO_UNAVAIL (logged) when
  * the server cannot be reached, TLS fails, the deadline passes or the body
- * is over the cap; PAM_BUF_ERR. */
+ * is over the cap (pod_http_reason says which); PAM_BUF_ERR. */
 int pod_http_get(struct pod_http *h, const char *url, const char *bearer,
                  struct pod_http_resp *out);
 

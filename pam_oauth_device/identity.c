@@ -3,7 +3,6 @@
 /* Mapping the identity to the local user and the authorization rules (pure). */
 #include "config.h"
 
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "claims.h"
 #include "identity.h"
 #include "json.h"
@@ -63,7 +63,7 @@ static bool rule_username_claim(struct ctx *c)
     while (pod_list_next(&list, &t, &tn)) {
         if (tn == 9 && memcmp(t, "lowercase", 9) == 0) {
             for (char *p = c->identity; *p != '\0'; p++)
-                *p = (char)tolower((unsigned char)*p);
+                *p = pod_ascii_lower(*p);
         } else if (tn == 12 && memcmp(t, "strip_domain", 12) == 0) {
             char *a = strrchr(c->identity, '@');
             if (a != NULL)
@@ -153,33 +153,29 @@ static bool rule_mapping(struct ctx *c)
     return true;
 }
 
-/* Groups come as a JSON array of strings or one space-separated string;
- * whether one of them is s (n bytes), or is in list when list is set. */
+/* Whether one group name v is s (n bytes), or is in list when list is set. */
+static bool group_matches(const char *v, const char *list, const char *s, size_t n)
+{
+    size_t vn = strlen(v);
+
+    return vn > 0 && (list != NULL ? pod_list_has(list, v, vn, false)
+                                   : vn == n && memcmp(v, s, n) == 0);
+}
+
+/* Groups come as a JSON array of strings or as one string, which is one
+ * group: AD names have spaces ("Helpdesk Admins") and ADFS sends a single
+ * group as a string, so splitting it would grant "Admins". */
 static bool in_groups(const cJSON *groups, const char *list, const char *s, size_t n)
 {
     const cJSON *g;
 
-    if (cJSON_IsArray(groups)) {
-        cJSON_ArrayForEach(g, groups) {
-            const char *v = cJSON_IsString(g) ? g->valuestring : "";
-            size_t vn = strlen(v);
-            if (vn > 0 && (list != NULL ? pod_list_has(list, v, vn, false)
-                                        : vn == n && memcmp(v, s, n) == 0))
-                return true;
-        }
+    if (cJSON_IsString(groups))
+        return group_matches(groups->valuestring, list, s, n);
+    if (!cJSON_IsArray(groups))
         return false;
-    }
-    if (cJSON_IsString(groups)) {
-        const char *p = groups->valuestring;
-        while (*p != '\0') {
-            size_t vn = strcspn(p, " ");
-            if (vn > 0 && (list != NULL ? pod_list_has(list, p, vn, false)
-                                        : vn == n && memcmp(p, s, n) == 0))
-                return true;
-            p += vn;
-            p += strspn(p, " ");
-        }
-    }
+    cJSON_ArrayForEach(g, groups)
+        if (cJSON_IsString(g) && group_matches(g->valuestring, list, s, n))
+            return true;
     return false;
 }
 

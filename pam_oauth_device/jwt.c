@@ -5,7 +5,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -13,6 +12,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
+#include "ascii.h"
 #include "b64url.h"
 #include "json.h"
 #include "jwt.h"
@@ -124,7 +124,7 @@ static const char *check_header(struct pod_jwt *jwt)
     jwt->alg = pod_json_string(jwt->header, "alg");
     if (jwt->alg == NULL)
         return "ID token header has no alg";
-    if (strcasecmp(jwt->alg, "none") == 0)
+    if (pod_ascii_streq_nocase(jwt->alg, "none"))
         return "ID token alg none refused";
     if (kid != NULL && !cJSON_IsString(kid))
         return "ID token kid malformed";
@@ -416,8 +416,8 @@ int pod_jwt_check_claims(const struct pod_jwt *jwt,
         return -1;
     }
     /* RFC 9068 2.1: an access token must not pass as an ID token. */
-    if (jwt->typ != NULL && (strcasecmp(jwt->typ, "at+jwt") == 0 ||
-                             strcasecmp(jwt->typ, "application/at+jwt") == 0)) {
+    if (jwt->typ != NULL && (pod_ascii_streq_nocase(jwt->typ, "at+jwt") ||
+                             pod_ascii_streq_nocase(jwt->typ, "application/at+jwt"))) {
         *err = "ID token typ is at+jwt (an access token)";
         return -1;
     }

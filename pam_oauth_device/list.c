@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 #include <string.h>
-#include <strings.h>
 
+#include "ascii.h"
 #include "list.h"
 
 static bool is_blank(char c)
@@ -45,7 +45,7 @@ bool pod_list_has(const char *list, const char *s, size_t n, bool nocase)
     size_t len;
 
     while (pod_list_next(&list, &item, &len))
-        if (len == n && (nocase ? strncasecmp(item, s, n) : memcmp(item, s, n)) == 0)
+        if (len == n && (nocase ? pod_ascii_eq_nocase(item, s, n) : memcmp(item, s, n) == 0))
             return true;
     return false;
 }

@@ -5,11 +5,13 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "accounts.h"
 #include "claims.h"
 #include "clock.h"
 #include "device_flow.h"
@@ -29,53 +31,35 @@
 _Static_assert(POD_IDENTITY_OK == PAM_SUCCESS && POD_IDENTITY_DENIED == PAM_AUTH_ERR,
                "pod_identity_check answers with PAM codes");
 
-static int user_exists(const char *user)
+/* Whether the account is in only_group: 1, 0, or -1 (no such group, or
+ * the lookup failed: logged; pam_oauth_device_check reports the same). */
+static int in_only_group(pam_handle_t *pamh, const struct passwd *pw, const char *group)
 {
-    struct passwd pw, *res = NULL;
-    char buf[4096];
+    struct group gr;
+    char *buf = NULL;
+    int found = pod_getgrnam(group, &gr, &buf), in;
 
-    return getpwnam_r(user, &pw, buf, sizeof(buf), &res) == 0 && res != NULL;
-}
-
-/* Whether the user is in the local group (primary or supplementary). */
-static int in_local_group(pam_handle_t *pamh, const char *user, const char *group)
-{
-    struct passwd pw, *pres = NULL;
-    struct group gr, *gres = NULL;
-    char pbuf[4096], gbuf[16384];
-    gid_t *gids = NULL;
-    int n = 64, found = 0;
-
-    if (getgrnam_r(group, &gr, gbuf, sizeof(gbuf), &gres) != 0 || gres == NULL) {
-        pod_log(pamh, LOG_ERR, "only_group %s: no such local group", group);
+    if (found <= 0) {
+        if (found == 0)
+            pod_log(pamh, LOG_ERR, "only_group %s: no such local group", group);
+        else
+            pod_log(pamh, LOG_ERR, "only_group %s: cannot look it up: %m", group);
         return -1;
     }
-    if (getpwnam_r(user, &pw, pbuf, sizeof(pbuf), &pres) != 0 || pres == NULL)
-        return 0;
-    for (int tries = 0; tries < 4; tries++) {
-        gid_t *more = realloc(gids, (size_t)n * sizeof(*gids));
-        int got = n;
-
-        if (more == NULL)
-            break;
-        gids = more;
-        if (getgrouplist(user, pres->pw_gid, gids, &got) >= 0) {
-            for (int i = 0; i < got && !found; i++)
-                found = gids[i] == gres->gr_gid;
-            break;
-        }
-        n = got > n ? got : n * 4; /* got: the size needed */
-    }
-    free(gids);
-    return found;
+    in = pod_in_local_group(pw, gr.gr_gid);
+    if (in < 0)
+        pod_log(pamh, LOG_ERR, "only_group %s: cannot list the groups of the user", group);
+    free(buf);
+    return in;
 }
 
 /* skip_users, only_users, only_group: whether this login is the module's
  * business at all, from local data only.  PAM_SUCCESS, PAM_IGNORE, or
  * PAM_SERVICE_ERR (only_group names no group). */
-static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts, const char *user)
+static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts,
+                         const struct passwd *pw)
 {
-    const char *why = NULL;
+    const char *why = NULL, *user = pw->pw_name;
     size_t n = strlen(user);
 
     if (pod_list_has(opts->skip_users, user, n, false)) {
@@ -84,7 +68,7 @@ static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts, con
                !pod_list_has(opts->only_users, user, n, false)) {
         why = "is not in only_users";
     } else if (opts->only_group != NULL) {
-        int in = in_local_group(pamh, user, opts->only_group);
+        int in = in_only_group(pamh, pw, opts->only_group);
         if (in < 0)
             return PAM_SERVICE_ERR;
         if (!in)
@@ -276,11 +260,12 @@ static void audit(pam_handle_t *pamh, const struct pod_options *opts,
     char *s_sub = pod_sanitize(sub ? sub : "-", 256);
     char *s_rhost = pod_sanitize(req->rhost ? req->rhost : "-", 256);
     char *s_map = pod_sanitize(mapped ? mapped : "-", 256);
+    char *s_user = pod_sanitize(req->user, 256);
 
     pod_log(pamh, rc == PAM_SUCCESS ? LOG_NOTICE : LOG_WARNING,
             "%s: user=%s service=%s rhost=%s issuer=%s sub=%s identity=%s "
             "rule=\"%s\" result=%s",
-            rc == PAM_SUCCESS ? "login accepted" : "login refused", req->user,
+            rc == PAM_SUCCESS ? "login accepted" : "login refused", s_user ? s_user : "?",
             req->service ? req->service : "-", s_rhost ? s_rhost : "?",
             pod_options_issuer(opts) ? pod_options_issuer(opts) : "-", s_sub ? s_sub : "?",
             s_map ? s_map : "?", reason,
@@ -288,12 +273,33 @@ static void audit(pam_handle_t *pamh, const struct pod_options *opts,
     free(s_sub);
     free(s_rhost);
     free(s_map);
+    free(s_user);
+}
+
+/* A step failed with rc: the audit words (*reason) and the PAM code.  The
+ * deadline passing before a request is the person's timeout, PAM_AUTH_ERR
+ * (an authinfo_unavail=ignore stack must not fall through), never an
+ * outage.  Otherwise what the transport or the protocol recorded
+ * (unreachable, denied, expired, issuer, ...) comes first, or the step's
+ * own words (own_first: the userinfo step names itself). */
+static int step_failed(struct pod_http *http, int rc, const char *own, bool own_first,
+                       const char **reason)
+{
+    const char *why = http != NULL ? pod_http_reason(http) : NULL;
+
+    if (why == pod_reason_late) {
+        *reason = why;
+        return rc == PAM_AUTHINFO_UNAVAIL ? PAM_AUTH_ERR : rc;
+    }
+    *reason = own_first || why == NULL ? own : why;
+    return rc;
 }
 
 /* The instructions for this device code, shown and acknowledged; on a
  * failed conversation *reason says so. */
 static int prompt_user(pam_handle_t *pamh, const struct pod_options *opts,
-                       const struct pod_request *req, const struct pod_device_code *dev,
+                       const struct pod_request *req, const char *user,
+                       const struct pod_device_code *dev,
                        pod_show_fn show, void *show_ctx, const char **reason)
 {
     char host[256] = "this host";
@@ -306,7 +312,7 @@ static int prompt_user(pam_handle_t *pamh, const struct pod_options *opts,
             .hostname = host,
             .service = req->service ? req->service : "login",
             .rhost = req->rhost,
-            .user = req->user,
+            .user = user,
             .verification_uri = dev->verification_uri,
             .verification_uri_complete = dev->verification_uri_complete,
             .user_code = dev->user_code,
@@ -337,10 +343,9 @@ static int signed_in_claims(pam_handle_t *pamh, struct pod_http *http,
 
     if (opts->issuer == NULL) {
         /* No OpenID Connect, no ID token: the user API says who it is. */
-        *reason = "user_api: the user API failed";
         rc = fetch_user_api(pamh, http, opts, tokens, merged);
         if (rc != PAM_SUCCESS)
-            return rc;
+            return step_failed(http, rc, "user_api: the user API failed", true, reason);
         *verified = *merged;
         if (opts->debug)
             log_claims(pamh, "user API claims", *merged);
@@ -353,14 +358,38 @@ static int signed_in_claims(pam_handle_t *pamh, struct pod_http *http,
     }
     rc = verify_id_token(pamh, http, opts, ep, tokens->id_token, jwt);
     if (rc != PAM_SUCCESS)
-        return rc;
+        return step_failed(http, rc, *reason, false, reason);
     *verified = jwt->claims;
     if (opts->debug)
         log_claims(pamh, "ID token claims", jwt->claims);
     rc = add_userinfo(pamh, http, opts, ep, tokens, jwt->claims, merged, reason);
-    if (rc == PAM_SUCCESS && opts->debug && *merged != NULL)
+    if (rc != PAM_SUCCESS)
+        return step_failed(http, rc, *reason, true, reason);
+    if (opts->debug && *merged != NULL)
         log_claims(pamh, "claims with userinfo", *merged);
-    return rc;
+    return PAM_SUCCESS;
+}
+
+/* The local account of the PAM user, and whether this login is the
+ * module's business at all: from local data only, before any request. */
+static int local_account(pam_handle_t *pamh, const struct pod_options *opts,
+                         const char *user, struct passwd *pw, char **pwbuf)
+{
+    int found = pod_getpwnam(user, pw, pwbuf);
+
+    /* sshd runs PAM for invalid users too: never bother the IdP for them. */
+    if (found <= 0) {
+        char *shown = pod_sanitize(user, 64);
+        if (found == 0)
+            pod_log(pamh, LOG_NOTICE, "no local user %s: not asking the identity provider",
+                    shown ? shown : "?");
+        else
+            pod_log(pamh, LOG_ERR, "cannot look up the user %s: %m", shown ? shown : "?");
+        free(shown);
+        return PAM_USER_UNKNOWN;
+    }
+    /* skip_users, only_users, only_group: PAM_IGNORE before any request. */
+    return for_this_user(pamh, opts, pw);
 }
 
 int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
@@ -375,6 +404,8 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     struct pod_identity_result idres;
     cJSON *merged = NULL;
     const char *reason = "the sign-in did not complete", *mapped = NULL;
+    struct passwd pw;
+    char *pwbuf = NULL;
     int64_t deadline;
     int rc = PAM_SERVICE_ERR;
 
@@ -382,18 +413,11 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         pod_log(pamh, LOG_ERR, "scope must contain openid");
         return PAM_SERVICE_ERR;
     }
-    /* sshd runs PAM for invalid users too: never bother the IdP for them. */
-    if (!user_exists(req->user)) {
-        char *shown = pod_sanitize(req->user, 64);
-        pod_log(pamh, LOG_NOTICE, "no local user %s: not asking the identity provider",
-                shown ? shown : "?");
-        free(shown);
-        return PAM_USER_UNKNOWN;
-    }
-    /* skip_users, only_users, only_group: PAM_IGNORE before any request. */
-    rc = for_this_user(pamh, opts, req->user);
-    if (rc != PAM_SUCCESS)
+    rc = local_account(pamh, opts, req->user, &pw, &pwbuf);
+    if (rc != PAM_SUCCESS) {
+        free(pwbuf);
         return rc;
+    }
     deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
     http = pod_http_new(pamh, opts);
     if (http == NULL) {
@@ -402,24 +426,33 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     }
     pod_http_set_deadline(http, deadline);
     rc = pod_endpoints_get(pamh, http, opts, &ep);
-    if (rc != PAM_SUCCESS)
+    if (rc != PAM_SUCCESS) {
+        rc = step_failed(http, rc, "discovery: the endpoints could not be found", false,
+                         &reason);
         goto out;
+    }
     rc = pod_device_request(pamh, http, opts, &ep, &dev);
-    if (rc != PAM_SUCCESS)
+    if (rc != PAM_SUCCESS) {
+        rc = step_failed(http, rc, "device: the device authorization failed", false, &reason);
         goto out;
+    }
     pod_cache_put_verification_uri(ep.cache, dev.verification_uri);
     if (dev.issued_ms + (int64_t)dev.expires_in * 1000 < deadline)
         deadline = dev.issued_ms + (int64_t)dev.expires_in * 1000;
-    rc = prompt_user(pamh, opts, req, &dev, show, show_ctx, &reason);
+    rc = prompt_user(pamh, opts, req, pw.pw_name, &dev, show, show_ctx, &reason);
     if (rc != PAM_SUCCESS)
         goto out;
     rc = pod_device_poll(pamh, http, opts, &ep, &dev, deadline, &tokens);
-    if (rc != PAM_SUCCESS)
+    if (rc != PAM_SUCCESS) {
+        rc = step_failed(http, rc, "the sign-in did not complete", false, &reason);
         goto out;
+    }
     rc = signed_in_claims(pamh, http, opts, &ep, &tokens, &jwt, &merged, &verified, &reason);
     if (rc != PAM_SUCCESS)
         goto out;
-    rc = pod_identity_check(merged ? merged : jwt.claims, req->user, opts, &idres);
+    /* The account's own name, not what the caller typed: a case-insensitive
+     * NSS source would otherwise let ALICE in as alice. */
+    rc = pod_identity_check(merged ? merged : jwt.claims, pw.pw_name, opts, &idres);
     reason = idres.reason;
     mapped = idres.mapped[0] != '\0' ? idres.mapped : NULL;
 out:
@@ -432,5 +465,6 @@ out:
     pod_device_code_free(&dev);
     pod_endpoints_free(&ep);
     pod_http_free(http);
+    free(pwbuf);
     return rc;
 }

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "log.h"
 #include "optval.h"
@@ -51,7 +51,7 @@ static int bad_value(struct pam_handle *pamh, const char *where, const struct po
 static int word_index(const char *const *words, const char *value)
 {
     for (int i = 0; words[i] != NULL; i++)
-        if (strcasecmp(words[i], value) == 0)
+        if (pod_ascii_streq_nocase(words[i], value))
             return i;
     return -1;
 }

@@ -29,7 +29,9 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
         return rc;
     rc = pam_get_user(pamh, &req.user, NULL);
     if (rc != PAM_SUCCESS || req.user == NULL || req.user[0] == '\0') {
-        rc = rc == PAM_CONV_ERR || rc == PAM_CONV_AGAIN ? PAM_CONV_ERR : PAM_USER_UNKNOWN;
+        /* Called again later by a non-blocking application: PAM_INCOMPLETE. */
+        rc = rc == PAM_CONV_AGAIN || rc == PAM_INCOMPLETE ? PAM_INCOMPLETE
+             : rc == PAM_CONV_ERR ? PAM_CONV_ERR : PAM_USER_UNKNOWN;
         goto out;
     }
     if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS)

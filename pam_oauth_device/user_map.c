@@ -12,7 +12,9 @@
 
 static bool portable(unsigned char c)
 {
-    return isascii(c) && (isalnum(c) || c == '.' || c == '_' || c == '-');
+    /* Ranges, not isalnum(): the same set in every locale. */
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+           c == '.' || c == '_' || c == '-';
 }
 
 int pod_valid_username(const char *s)

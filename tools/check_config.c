@@ -15,6 +15,7 @@
 #include <openssl/x509_vfy.h>
 #include <security/pam_appl.h>
 
+#include "accounts.h"
 #include "check.h"
 #include "log.h"
 #include "options.h"
@@ -60,9 +61,18 @@ static void print_settings(const struct pod_options *opts)
  * reported here as the errors the module would log then. */
 static void check_at_login_time(const struct pod_options *opts)
 {
-    if (opts->only_group != NULL && getgrnam(opts->only_group) == NULL)
-        say(LOG_ERR, "only_group %s: no such local group (every login the module is "
-            "for would fail with PAM_SERVICE_ERR)", opts->only_group);
+    if (opts->only_group != NULL) {
+        /* The module's own lookup, with its growing buffer. */
+        struct group gr;
+        char *buf = NULL;
+        int found = pod_getgrnam(opts->only_group, &gr, &buf);
+
+        if (found <= 0)
+            say(LOG_ERR, "only_group %s: %s (every login the module is for would fail "
+                "with PAM_SERVICE_ERR)", opts->only_group,
+                found == 0 ? "no such local group" : "cannot look it up");
+        free(buf);
+    }
     if (opts->ca_file != NULL) {
         X509_STORE *store = X509_STORE_new();
         int loaded = store != NULL && X509_STORE_load_file(store, opts->ca_file) == 1;

@@ -26,6 +26,7 @@
 #include <openssl/crypto.h>
 
 #include "check.h"
+#include "http.h"
 #include "log.h"
 #include "options.h"
 
@@ -66,11 +67,6 @@ static void version(void)
            OpenSSL_version(OPENSSL_VERSION));
     printf("default configuration: %s\n", POD_DEFAULT_CONFIG);
 }
-
-static const char *const tls_env[] = {
-    "OPENSSL_CONF", "OPENSSL_MODULES", "OPENSSL_ENGINES", "SSL_CERT_FILE", "SSL_CERT_DIR",
-    "SSLKEYLOGFILE",
-};
 
 /* What the command line asks for. */
 struct cli {
@@ -145,11 +141,11 @@ int main(int argc, char **argv)
 
     /* It may hold the client secret: no core dump, no ptrace by others. */
     prctl(PR_SET_DUMPABLE, 0);
-    /* The module never sees these (sshd starts clean; OpenSSL ignores them
-     * in setuid sudo): a root shell's values must not make the tool's TLS
-     * differ from the module's.  Before OpenSSL or libcurl initialise. */
-    for (size_t i = 0; i < sizeof(tls_env) / sizeof(tls_env[0]); i++)
-        unsetenv(tls_env[i]);
+    /* The module removes these too (with a warning): a root shell's values
+     * must not make the tool's TLS differ from the module's.  Silently,
+     * before OpenSSL or libcurl initialise. */
+    for (size_t i = 0; pod_hostile_env[i] != NULL; i++)
+        unsetenv(pod_hostile_env[i]);
     setvbuf(stdout, NULL, _IOLBF, 0);
     pod_log_set_sink(log_sink);
     if ((rc = parse_options(argc, argv, &cli)) >= 0)

@@ -73,6 +73,7 @@ const FAULTS = {
   dev_error_ctl: { dev: 'error_ctl' },
   dev_uri_ctl: { dev: 'uri_ctl', tok: ['denied_ctl'] },
   dev_code_ctl: { dev: 'code_ctl', tok: ['denied_ctl'] },
+  dev_code_invisible: { dev: 'code_invisible', tok: ['denied_ctl'] },
   // token endpoint
   tok_no_access_token: { tok: ['no_access_token'] },
   tok_unknown_error: { tok: ['unknown_error'] },
@@ -295,6 +296,10 @@ function deviceAnswer(iss, kind) {
     case 'code_ctl':
       d.user_code = `WDJB${CTL}MJHT`;
       d.verification_uri_complete = `${iss}/device?user_code=WDJB${CTL}`;
+      break;
+    case 'code_invisible': // zero-width space, word joiner, BOM, soft hyphen, a tag character
+      d.user_code = 'WDJB\u200b\u2060\ufeff\u00ad\u{E0041}MJHT';
+      delete d.verification_uri_complete;
       break;
     default: throw new Error(`unknown dev ${kind}`);
   }

@@ -22,6 +22,8 @@
 struct driver {
     const char *approve_cmd;
     int conv_fail;
+    int conv_again;  /* answer the prompt with PAM_CONV_AGAIN */
+    int answer_ms;   /* wait this long before answering the prompt */
     int calls;
     pid_t approver;
     char *info;
@@ -72,9 +74,9 @@ static int conv(int n, const struct pam_message **msg,
             printf("PROMPT[%d] echo=%s: %s\n", i,
                    msg[i]->msg_style == PAM_PROMPT_ECHO_ON ? "on" : "off", msg[i]->msg);
             fflush(stdout);
-            if (d->conv_fail) {
+            if (d->conv_fail || d->conv_again) {
                 free(r);
-                return PAM_CONV_ERR;
+                return d->conv_fail ? PAM_CONV_ERR : PAM_CONV_AGAIN;
             }
             if (d->approve_cmd != NULL && d->approver == 0) {
                 pid_t pid = fork();
@@ -84,6 +86,12 @@ static int conv(int n, const struct pam_message **msg,
                     _exit(127);
                 }
                 d->approver = pid;
+            }
+            if (d->answer_ms > 0) {
+                /* Enter pressed late: the approver works meanwhile. */
+                struct timespec ts = { d->answer_ms / 1000, (d->answer_ms % 1000) * 1000000L };
+                while (nanosleep(&ts, &ts) != 0)
+                    ;
             }
             r[i].resp = xstrdup("");
             break;
@@ -104,7 +112,7 @@ static const char *pam_name(int rc)
         { PAM_AUTHINFO_UNAVAIL, "PAM_AUTHINFO_UNAVAIL" },
         { PAM_USER_UNKNOWN, "PAM_USER_UNKNOWN" }, { PAM_SERVICE_ERR, "PAM_SERVICE_ERR" },
         { PAM_CONV_ERR, "PAM_CONV_ERR" }, { PAM_BUF_ERR, "PAM_BUF_ERR" },
-        { PAM_ABORT, "PAM_ABORT" }, { PAM_IGNORE, "PAM_IGNORE" },
+        { PAM_ABORT, "PAM_ABORT" }, { PAM_INCOMPLETE, "PAM_INCOMPLETE" }, { PAM_IGNORE, "PAM_IGNORE" },
         { PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" }, { PAM_PERM_DENIED, "PAM_PERM_DENIED" },
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -128,6 +136,8 @@ int main(int argc, char **argv)
         { "rhost", required_argument, NULL, 'r' },
         { "approve-cmd", required_argument, NULL, 'a' },
         { "conv-fail", no_argument, NULL, 'f' },
+        { "conv-again", no_argument, NULL, 'g' },
+        { "answer-after", required_argument, NULL, 'w' },
         { "silent", no_argument, NULL, 'q' },
         { "sigint-after", required_argument, NULL, 'i' },
         { NULL, 0, NULL, 0 },
@@ -141,12 +151,14 @@ int main(int argc, char **argv)
         case 'r': rhost = optarg; break;
         case 'a': d.approve_cmd = optarg; break;
         case 'f': d.conv_fail = 1; break;
+        case 'g': d.conv_again = 1; break;
+        case 'w': d.answer_ms = atoi(optarg); break;
         case 'q': flags |= PAM_SILENT; break;
         case 'i': sigint_ms = atoi(optarg); break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
-                    "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--silent] "
-                    "[--sigint-after MS]\n");
+                    "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
+                    "[--answer-after MS] [--silent] [--sigint-after MS]\n");
             return 99;
         }
     }

@@ -179,6 +179,20 @@ static void test_claims_merge_table(void **state)
           "\"exp\":9,\"iat\":1,\"nbf\":1,\"auth_time\":1,\"nonce\":\"n\",\"azp\":\"z\","
           "\"sid\":\"s\",\"jti\":\"j\",\"at_hash\":\"h\",\"c_hash\":\"h\",\"cnf\":{}}",
           "{\"sub\":\"s1\"}", NULL },
+        { "a dotted name never shadows the ID token's path",
+          "{\"sub\":\"s1\",\"realm\":{\"login\":\"alice\"}}",
+          "{\"sub\":\"s1\",\"realm.login\":\"bob\"}",
+          "{\"sub\":\"s1\",\"realm\":{\"login\":\"alice\"}}", NULL },
+        { "nor a group path", "{\"sub\":\"s1\",\"realm_access\":{\"roles\":[\"u\"]}}",
+          "{\"sub\":\"s1\",\"realm_access.roles\":[\"admins\"]}",
+          "{\"sub\":\"s1\",\"realm_access\":{\"roles\":[\"u\"]}}", NULL },
+        { "nor a deeper path", "{\"sub\":\"s1\",\"a\":{\"b\":{\"c\":1}}}",
+          "{\"sub\":\"s1\",\"a.b\":{\"c\":2},\"a.b.c\":3}",
+          "{\"sub\":\"s1\",\"a\":{\"b\":{\"c\":1}}}", NULL },
+        { "a dotted name the ID token lacks is added",
+          "{\"sub\":\"s1\",\"realm\":{\"id\":1}}",
+          "{\"sub\":\"s1\",\"realm.login\":\"bob\"}",
+          "{\"sub\":\"s1\",\"realm\":{\"id\":1},\"realm.login\":\"bob\"}", NULL },
         { "nothing to add", "{\"sub\":\"s1\",\"x\":1}", "{\"sub\":\"s1\"}",
           "{\"sub\":\"s1\",\"x\":1}", NULL },
         { "sub differs", "{\"sub\":\"s1\"}", "{\"sub\":\"s2\",\"preferred_username\":\"alice\"}",
@@ -230,6 +244,42 @@ static void test_claims_merge_table(void **state)
     ut_done(&t);
 }
 
+/* After the merge, every path resolves as in the signed ID token when the
+ * ID token has it, whatever userinfo sends under a literal dotted name. */
+static void test_claims_merge_lookup(void **state)
+{
+    static const struct {
+        const char *id, *userinfo, *path, *want;
+    } rows[] = {
+        { "{\"sub\":\"s\",\"realm\":{\"login\":\"alice\"}}",
+          "{\"sub\":\"s\",\"realm.login\":\"bob\"}", "realm.login", "\"alice\"" },
+        { "{\"sub\":\"s\",\"realm_access\":{\"roles\":[\"users\"]}}",
+          "{\"sub\":\"s\",\"realm_access.roles\":[\"admins\"]}", "realm_access.roles",
+          "[\"users\"]" },
+        { "{\"sub\":\"s\",\"realm.login\":\"alice\"}",
+          "{\"sub\":\"s\",\"realm\":{\"login\":\"bob\"}}", "realm.login", "\"alice\"" },
+        { "{\"sub\":\"s\"}", "{\"sub\":\"s\",\"realm\":{\"login\":\"bob\"}}",
+          "realm.login", "\"bob\"" },
+    };
+    struct ut_table t = { "merge then lookup", UT_ROWS(rows), 0 };
+
+    (void)state;
+    for (size_t i = 0; i < UT_ROWS(rows); i++) {
+        cJSON *id = parse(rows[i].id), *ui = parse(rows[i].userinfo), *out = NULL;
+        const char *err = NULL;
+        char *got = NULL;
+
+        if (pod_claims_merge(id, ui, &out, &err) == 0)
+            got = cJSON_PrintUnformatted(pod_claim_get(out, rows[i].path));
+        ut_check_str(&t, rows[i].userinfo, rows[i].path, got, rows[i].want);
+        free(got);
+        cJSON_Delete(out);
+        cJSON_Delete(id);
+        cJSON_Delete(ui);
+    }
+    ut_done(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +287,7 @@ int main(void)
         cmocka_unit_test(test_claim_get_long_part),
         cmocka_unit_test(test_claim_text_table),
         cmocka_unit_test(test_claims_merge_table),
+        cmocka_unit_test(test_claims_merge_lookup),
     };
 
     return cmocka_run_group_tests_name("claims", tests, NULL, NULL);

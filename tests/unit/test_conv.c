@@ -158,7 +158,18 @@ static void test_conv_error(void **state)
     assert_int_equal(fx->rec.calls, 1);
 }
 
-/* Any failure is PAM_CONV_ERR, and a response left behind is freed. */
+/* PAM_CONV_AGAIN (a non-blocking application) is PAM_INCOMPLETE. */
+static void test_conv_again(void **state)
+{
+    struct fixture *fx = *state;
+
+    fx->rec.rc = PAM_CONV_AGAIN;
+    fx->rec.answer = NULL;
+    assert_int_equal(pod_conv_show(fx->pamh, "info", POD_PROMPT_ENTER), PAM_INCOMPLETE);
+    assert_int_equal(fx->rec.calls, 1);
+}
+
+/* Any other failure is PAM_CONV_ERR, and a response left behind is freed. */
 static void test_other_error_with_response(void **state)
 {
     struct fixture *fx = *state;
@@ -195,6 +206,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_whole_prompt_is_one_message, setup, teardown),
         cmocka_unit_test_setup_teardown(test_any_answer_goes_on, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conv_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conv_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_error_with_response, setup, teardown),
         cmocka_unit_test_setup_teardown(test_success_without_response, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_conv_function, setup, teardown),

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "device_flow.h"
+#include "secret_watch.h"
 #include "unit_helpers.h"
 
 /* ---- pod_device_parse ------------------------------------------------ */
@@ -106,6 +108,25 @@ static const struct dev_row dev_rows[] = {
     DEV_BAD("user_code an array", "{" DC ",\"user_code\":[\"WDJB\"]," VU "," EXP "}"),
     DEV_BAD("device_code empty", "{\"device_code\":\"\"," UC "," VU "," EXP "}"),
     DEV_BAD("user_code empty", "{" DC ",\"user_code\":\"\"," VU "," EXP "}"),
+    /* Only ASCII letters, digits, '-' and spaces: invisible characters
+     * would make the person type another code than the one shown. */
+#define UC_BAD(n, c) DEV_BAD("user_code with " n, "{" DC ",\"user_code\":\"" c "\"," VU "," EXP "}")
+    UC_BAD("U+200B zero width space", "WDJB\\u200bMJHT"),
+    UC_BAD("U+200B as UTF-8", "WDJB\xe2\x80\x8bMJHT"),
+    UC_BAD("U+2060 word joiner", "WDJB\\u2060MJHT"),
+    UC_BAD("U+FEFF byte order mark", "\\ufeffWDJB-MJHT"),
+    UC_BAD("U+00AD soft hyphen", "WDJB\\u00adMJHT"),
+    UC_BAD("U+E0041 tag character", "WDJB-MJHT\\udb40\\udc41"),
+    UC_BAD("an escape sequence", "WDJB\\u001b[2JMJHT"),
+    UC_BAD("a tab", "WDJB\\tMJHT"),
+    UC_BAD("a Cyrillic letter", "WDJB-MJH\\u0422"),
+    UC_BAD("an underscore", "WDJB_MJHT"),
+    UC_BAD("only separators", "- -"),
+#undef UC_BAD
+    { .name = "user_code with a space and digits", .ok = 1,
+      .json = "{" DC ",\"user_code\":\"123 456-abc\"," VU "," EXP "}",
+      .device_code = DC_VALUE, .user_code = "123 456-abc",
+      .uri = "https://idp.example/device", .expires_in = 1800, .interval = 5 },
     DEV_BAD("expires_in a string", "{" DC "," UC "," VU ",\"expires_in\":\"600\"}"),
     DEV_BAD("expires_in true", "{" DC "," UC "," VU ",\"expires_in\":true}"),
     DEV_BAD("expires_in null", "{" DC "," UC "," VU ",\"expires_in\":null}"),
@@ -288,6 +309,33 @@ static void test_device_parse_code_limits(void **state)
         free(dc);
     }
     ut_done(&t);
+}
+
+/* The device code is a secret like the tokens: the parsed answer is wiped
+ * before cJSON frees it. */
+static void test_device_parse_wipes(void **state)
+{
+    static const char json[] = "{" REQ "}";
+    struct pod_device_code d;
+    const char *err = NULL;
+    cJSON *doc;
+
+    (void)state;
+    /* The watch does see a device code that nothing wipes... */
+    watch_start(DC_VALUE);
+    doc = cJSON_Parse(json);
+    assert_non_null(doc);
+    cJSON_Delete(doc);
+    assert_int_equal(watch_stop(), 1);
+    /* ...and none in what pod_device_parse released, on success and on
+     * failure. */
+    watch_start(DC_VALUE);
+    assert_int_equal(pod_device_parse(json, strlen(json), &d, &err), 0);
+    assert_int_equal(watch_stop(), 0);
+    pod_device_code_free(&d);
+    watch_start(DC_VALUE);
+    assert_int_equal(pod_device_parse("{" DC "}", strlen("{" DC "}"), &d, &err), -1);
+    assert_int_equal(watch_stop(), 0);
 }
 
 static void test_device_code_free(void **state)
@@ -652,6 +700,7 @@ int main(void)
         cmocka_unit_test(test_device_parse_empty),
         cmocka_unit_test(test_device_parse_code_limits),
         cmocka_unit_test(test_device_code_free),
+        cmocka_unit_test(test_device_parse_wipes),
         cmocka_unit_test(test_token_parse_table),
         cmocka_unit_test(test_token_why_printable),
         cmocka_unit_test(test_token_why_truncated),

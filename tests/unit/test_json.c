@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "secret_watch.h"
 #include "unit_helpers.h"
 
 /* Parse an unterminated copy, so that a read past len is caught. */
@@ -271,49 +272,23 @@ static void test_get(void **state)
     cJSON_Delete(doc);
 }
 
-/* cJSON allocation hooks that look for the secret in each freed block. */
 #define SECRET "hunter2-secret"
-static int secret_freed;
-
-static void *hook_malloc(size_t n)
-{
-    size_t *p = malloc(2 * sizeof(size_t) + n);
-
-    assert_non_null(p);
-    p[0] = n;
-    return p + 2;
-}
-
-static void hook_free(void *q)
-{
-    size_t *p, n, k = strlen(SECRET);
-
-    if (q == NULL)
-        return;
-    p = (size_t *)q - 2;
-    n = p[0];
-    for (size_t i = 0; n >= k && i <= n - k; i++)
-        if (memcmp((char *)q + i, SECRET, k) == 0)
-            secret_freed = 1;
-    free(p);
-}
 
 static int parse_and_delete(void (*delete)(cJSON *))
 {
     static const char text[] =
         "{\"access_token\":\"" SECRET "\",\"" SECRET "\":1,\"a\":[{\"b\":\"" SECRET "\"}]}";
-    cJSON_Hooks hooks = { hook_malloc, hook_free };
     const char *err = NULL;
     cJSON *doc;
+    int seen;
 
-    secret_freed = 0;
-    cJSON_InitHooks(&hooks);
+    watch_start(SECRET);
     doc = pod_json_parse(text, strlen(text), &err);
     if (doc != NULL)
         delete(doc);
-    cJSON_InitHooks(NULL);
+    seen = watch_stop();
     assert_non_null(doc);
-    return secret_freed;
+    return seen;
 }
 
 static void test_delete_secret(void **state)

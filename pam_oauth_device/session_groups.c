@@ -61,6 +61,9 @@ int pod_session_groups_resolve(pam_handle_t *pamh, const struct pod_options *opt
                     r < 0 ? "the lookup failed" : "gid 0 is never granted");
             goto fail;
         }
+        if (opts->debug)
+            pod_log(pamh, LOG_DEBUG, "%s:%u: the IdP group maps to %s (gid %u)",
+                    opts->group_map, l->line, l->group, (unsigned)gid);
         for (k = 0; k < *n && (*gids)[k] != gid; k++)
             ;
         if (k < *n)
@@ -188,6 +191,11 @@ void pod_session_groups_stage(pam_handle_t *pamh, const struct pod_options *opts
 
     if (pod_session_groups_resolve(pamh, opts, claims, &gids, &n) != 0 || n == 0)
         goto out;
+    if (pamh == NULL) {
+        /* The admin tool: there is no session to hand the groups to. */
+        pod_log(pamh, LOG_NOTICE, "group_map: the session would get %zu local group(s)", n);
+        goto out;
+    }
     if (getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &res) != 0 || res == NULL) {
         pod_log(pamh, LOG_ERR, "group_map: user %s vanished", user);
         goto out;

@@ -31,7 +31,8 @@ int pod_session_groups_resolve(pam_handle_t *pamh, const struct pod_options *opt
 
 /* After a successful authentication of user: stage the mapped gids for
  * pam_setcred.  Nothing to stage (no group_map, no mapped group) is
- * fine; a failure is logged and only means no groups are granted. */
+ * fine; a failure is logged and only means no groups are granted.
+ * Without pamh (the admin tool) the groups are only logged. */
 void pod_session_groups_stage(pam_handle_t *pamh, const struct pod_options *opts,
                               const char *user, const cJSON *claims);
 

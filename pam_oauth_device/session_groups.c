@@ -28,6 +28,7 @@
 #define NONCE_BYTES 16 /* 128 bits: never guessed */
 #define NONCE_LEN (2 * NONCE_BYTES)
 #define DATA_NAME "pam_oauth_device_handoff"
+#define DATA_GRANTED "pam_oauth_device_granted"
 #define MAX_HANDOFF_GIDS 256
 #define HANDOFF_MAX 4096 /* bytes of a handoff file */
 
@@ -318,29 +319,20 @@ out:
     return rc;
 }
 
-int pod_session_groups_setcred(pam_handle_t *pamh, int flags)
+/* The handoff file named nonce, taken (unlinked) and checked: NULL with
+ * its gids, or the reason it grants nothing. */
+static const char *take_handoff(pam_handle_t *pamh, const char *nonce, gid_t *gids,
+                                size_t *n)
 {
     const struct pod_safefile_rules rules = { .owner = 0, .secret = true,
                                               .max = HANDOFF_MAX, .text = true };
-    int what = flags & ~PAM_SILENT, rc = PAM_SUCCESS, dirfd = -1;
     struct passwd pw, *res = NULL;
     struct pod_file f = { 0 };
     char pwbuf[4096], path[sizeof(POD_HANDOFF_DIR) + NONCE_LEN + 2];
-    const char *why = NULL, *user = NULL;
-    gid_t gids[MAX_HANDOFF_GIDS];
-    size_t n = 0;
-    bool forged = false, absent = false, own = false;
-    char *nonce;
+    const char *why, *user = NULL;
+    bool absent = false;
+    int dirfd;
 
-    if (what != PAM_ESTABLISH_CRED && what != PAM_REINITIALIZE_CRED)
-        return PAM_SUCCESS;
-    nonce = take_nonce(pamh, &forged, &own);
-    if (nonce == NULL) {
-        if (forged)
-            pod_log(pamh, LOG_WARNING, "handoff forged or replayed: %s is no handoff name",
-                    POD_HANDOFF_ENV);
-        return PAM_SUCCESS;
-    }
     snprintf(path, sizeof(path), "%s/%s", POD_HANDOFF_DIR, nonce);
     if ((dirfd = open_dir(pamh, false)) < 0) {
         why = "no handoff directory";
@@ -354,21 +346,78 @@ int pod_session_groups_setcred(pam_handle_t *pamh, int flags)
                res == NULL) {
         why = "no user";
     } else {
-        why = parse_handoff(f.data, res, time(NULL), gids, &n);
+        why = parse_handoff(f.data, res, time(NULL), gids, n);
     }
+    pod_safefile_wipe(&f);
+    if (dirfd >= 0)
+        close(dirfd);
+    return why;
+}
+
+/* The gids a handoff gave, kept with the PAM handle: sshd calls
+ * pam_setcred first in its monitor, then again in the session process it
+ * forks after initgroups, which inherits this memory but not the file. */
+struct granted {
+    size_t n;
+    gid_t gids[];
+};
+
+static int keep_granted(pam_handle_t *pamh, const gid_t *gids, size_t n)
+{
+    struct granted *g = malloc(sizeof(*g) + n * sizeof(gids[0]));
+
+    if (g == NULL)
+        return PAM_BUF_ERR;
+    g->n = n;
+    memcpy(g->gids, gids, n * sizeof(gids[0]));
+    if (pam_set_data(pamh, DATA_GRANTED, g, free_data) != PAM_SUCCESS) {
+        free(g);
+        return PAM_BUF_ERR;
+    }
+    return PAM_SUCCESS;
+}
+
+int pod_session_groups_setcred(pam_handle_t *pamh, int flags)
+{
+    int what = flags & ~PAM_SILENT, rc;
+    const void *data = NULL;
+    const struct granted *g;
+    const char *why;
+    gid_t gids[MAX_HANDOFF_GIDS];
+    size_t n = 0;
+    bool forged = false, own = false;
+    char *nonce;
+
+    if (what != PAM_ESTABLISH_CRED && what != PAM_REINITIALIZE_CRED)
+        return PAM_SUCCESS;
+    nonce = take_nonce(pamh, &forged, &own);
+    if (pam_get_data(pamh, DATA_GRANTED, &data) == PAM_SUCCESS && data != NULL) {
+        /* Already taken for this handle: any name in the environment now
+         * was put there by someone else (pam_env in the session stack). */
+        if (nonce != NULL || forged)
+            pod_log(pamh, LOG_WARNING, "handoff forged or replayed: %s set after the "
+                    "groups were taken: ignored", POD_HANDOFF_ENV);
+        free(nonce);
+        g = data;
+        return add_groups(pamh, g->gids, g->n);
+    }
+    if (nonce == NULL) {
+        if (forged)
+            pod_log(pamh, LOG_WARNING, "handoff forged or replayed: %s is no handoff name",
+                    POD_HANDOFF_ENV);
+        return PAM_SUCCESS;
+    }
+    why = take_handoff(pamh, nonce, gids, &n);
+    rc = PAM_SUCCESS;
     /* This process's own handoff is no forgery: PAM_USER changed since
      * authentication (sudo -u sets the target user before pam_setcred). */
     if (why != NULL && own)
         pod_log(pamh, LOG_NOTICE, "group_map: no groups added: %s", why);
     else if (why != NULL)
         pod_log(pamh, LOG_WARNING, "handoff forged or replayed: %s: %s", nonce, why);
-    else
-        rc = add_groups(pamh, gids, n);
-    if (rc == PAM_SUCCESS && why == NULL)
-        pod_log(pamh, LOG_INFO, "group_map: %zu local group(s) added for %s", n, res->pw_name);
-    pod_safefile_wipe(&f);
-    if (dirfd >= 0)
-        close(dirfd);
+    else if ((rc = keep_granted(pamh, gids, n)) == PAM_SUCCESS &&
+             (rc = add_groups(pamh, gids, n)) == PAM_SUCCESS)
+        pod_log(pamh, LOG_INFO, "group_map: %zu local group(s) added", n);
     free(nonce);
     return rc;
 }

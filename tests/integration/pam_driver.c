@@ -6,7 +6,8 @@
  * person would open the browser.  Prints PAM_RESULT=<name> and exits with
  * the PAM code.  --setcred then calls pam_setcred(PAM_ESTABLISH_CRED) from
  * an empty group list and prints the groups it gave (a new handle with
- * --new-handle: only the PAM environment crosses, as in sshd). */
+ * --new-handle: only the PAM environment crosses, as in sshd); given
+ * twice, it does so twice on the same handle. */
 #include "config.h"
 
 #include <getopt.h>
@@ -107,7 +108,8 @@ static const char *pam_name(int rc)
 #define HANDOFF_ENV "PAM_OAUTH_DEVICE_HANDOFF"
 
 struct setcred_opts {
-    int on, new_handle, no_auth;
+    int on; /* rounds of pam_setcred */
+    int new_handle, no_auth;
     const char *putenv; /* NAME=VALUE set before pam_setcred */
 };
 
@@ -136,17 +138,23 @@ static void do_setcred(pam_handle_t **pamh, const struct setcred_opts *so,
     }
     if (so->putenv != NULL)
         pam_putenv(*pamh, so->putenv);
-    if (setgroups(0, NULL) != 0) {
-        perror("setgroups");
-        exit(99);
+    /* Round 2 and on, as sshd's session process after its monitor's:
+     * initgroups, then pam_setcred again on the same handle. */
+    for (int round = 1; round <= so->on; round++) {
+        if (setgroups(0, NULL) != 0) {
+            perror("setgroups");
+            exit(99);
+        }
+        rc = pam_setcred(*pamh, PAM_ESTABLISH_CRED);
+        printf("%s=%s\n%s=", round == 1 ? "SETCRED_RESULT" : "SETCRED_RESULT2", pam_name(rc),
+               round == 1 ? "GROUPS" : "GROUPS2");
+        n = getgroups(512, gids);
+        for (int i = 0; i < n; i++)
+            printf("%s%u", i ? " " : "", (unsigned)gids[i]);
+        printf("\n");
     }
-    rc = pam_setcred(*pamh, PAM_ESTABLISH_CRED);
-    printf("SETCRED_RESULT=%s\nGROUPS=", pam_name(rc));
-    n = getgroups(512, gids);
-    for (int i = 0; i < n; i++)
-        printf("%s%u", i ? " " : "", (unsigned)gids[i]);
     v = pam_getenv(*pamh, HANDOFF_ENV);
-    printf("\nHANDOFF_AFTER=%s\n", v ? v : "(unset)");
+    printf("HANDOFF_AFTER=%s\n", v ? v : "(unset)");
     free(carried);
 }
 
@@ -185,7 +193,7 @@ int main(int argc, char **argv)
         case 'f': d.conv_fail = 1; break;
         case 'q': flags |= PAM_SILENT; break;
         case 'i': sigint_ms = atoi(optarg); break;
-        case 'S': so.on = 1; break;
+        case 'S': so.on++; break;
         case 'N': so.new_handle = 1; break;
         case 'A': so.no_auth = 1; break;
         case 'E': so.putenv = optarg; break;

@@ -47,9 +47,8 @@ static int add_line(struct pod_group_map *map, const char *idp, size_t idp_len,
     return 0;
 }
 
-/* One line of n bytes (no newline).  0, or -1 with *why. */
-static int parse_line(const char *s, size_t n, struct pod_group_map *map, unsigned lineno,
-                      const char **why)
+/* One line of n bytes (no newline) into the map: a pod_map_line_fn. */
+static int parse_line(void *map, const char *s, size_t n, unsigned lineno, const char **why)
 {
     char group[POD_MAX_GROUPNAME];
     size_t b = 0, e = n, gs;
@@ -103,8 +102,6 @@ int pod_group_map_parse(const char *text, size_t len, struct pod_group_map **out
                         unsigned *line, const char **why)
 {
     struct pod_group_map *map = calloc(1, sizeof(*map));
-    const char *p = text, *end = text + len;
-    unsigned lineno = 0;
 
     *out = NULL;
     *line = 0;
@@ -112,26 +109,12 @@ int pod_group_map_parse(const char *text, size_t len, struct pod_group_map **out
         *why = "out of memory";
         return -1;
     }
-    if (len > 0 && memchr(text, '\0', len) != NULL) {
-        *why = "it contains a NUL byte";
-        goto fail;
+    if (pod_map_lines(text, len, parse_line, map, line, why) != 0) {
+        pod_group_map_free(map);
+        return -1;
     }
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-
-        if (eol == NULL)
-            eol = end;
-        *line = ++lineno;
-        if (parse_line(p, (size_t)(eol - p), map, lineno, why) != 0)
-            goto fail;
-        p = eol + 1;
-    }
-    *line = 0;
     *out = map;
     return 0;
-fail:
-    pod_group_map_free(map);
-    return -1;
 }
 
 bool pod_groups_claim_has(const cJSON *groups, const char *s)

@@ -197,6 +197,7 @@ e2e_sshd_start() {
     done
     ok "$started" "sshd ($(basename "$bin")) listens on 127.0.0.1:$PORT"
     [ "$started" -eq 0 ] || { sed 's/^/# /' "$SSHD_LOG"; echo "Bail out! sshd did not start"; exit 1; }
+    # shellcheck disable=SC2034 # read by the tests
     E2E_SSH=(ssh -F /dev/null -p "$PORT" -o StrictHostKeyChecking=no
         -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null
         -o ConnectTimeout=10 -o NumberOfPasswordPrompts=1 -o BatchMode=no

@@ -110,7 +110,8 @@ static const char *pam_name(int rc)
 struct setcred_opts {
     int on; /* rounds of pam_setcred */
     int new_handle, no_auth;
-    const char *putenv; /* NAME=VALUE set before pam_setcred */
+    const char *putenv;  /* NAME=VALUE set before pam_setcred */
+    const char *putenv2; /* NAME=VALUE set before the second round */
 };
 
 /* pam_setcred as a session start does it, on *pamh or on a new handle that
@@ -141,6 +142,8 @@ static void do_setcred(pam_handle_t **pamh, const struct setcred_opts *so,
     /* Round 2 and on, as sshd's session process after its monitor's:
      * initgroups, then pam_setcred again on the same handle. */
     for (int round = 1; round <= so->on; round++) {
+        if (round == 2 && so->putenv2 != NULL)
+            pam_putenv(*pamh, so->putenv2);
         if (setgroups(0, NULL) != 0) {
             perror("setgroups");
             exit(99);
@@ -180,6 +183,7 @@ int main(int argc, char **argv)
         { "new-handle", no_argument, NULL, 'N' },
         { "no-auth", no_argument, NULL, 'A' },
         { "putenv", required_argument, NULL, 'E' },
+        { "putenv-between", required_argument, NULL, 'B' },
         { NULL, 0, NULL, 0 },
     };
 
@@ -197,10 +201,11 @@ int main(int argc, char **argv)
         case 'N': so.new_handle = 1; break;
         case 'A': so.no_auth = 1; break;
         case 'E': so.putenv = optarg; break;
+        case 'B': so.putenv2 = optarg; break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--silent] "
-                    "[--sigint-after MS] [--setcred [--new-handle] [--no-auth] [--putenv N=V]]\n");
+                    "[--sigint-after MS] [--setcred [--new-handle] [--no-auth] [--putenv N=V] [--putenv-between N=V]]\n");
             return 99;
         }
     }

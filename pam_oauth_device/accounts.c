@@ -72,6 +72,18 @@ int pod_getgrnam(const char *name, struct group *gr, char **buf)
     return nss_lookup(NSS_GROUP, name, gr, buf);
 }
 
+int pod_group_gid(const char *name, gid_t *gid)
+{
+    struct group gr;
+    char *buf = NULL;
+    int found = pod_getgrnam(name, &gr, &buf);
+
+    if (found == 1)
+        *gid = gr.gr_gid;
+    free(buf);
+    return found;
+}
+
 int pod_in_local_group(const struct passwd *pw, gid_t gid)
 {
     gid_t *gids = NULL;

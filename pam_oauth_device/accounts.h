@@ -15,6 +15,10 @@
 int pod_getpwnam(const char *name, struct passwd *pw, char **buf);
 int pod_getgrnam(const char *name, struct group *gr, char **buf);
 
+/* The gid of the local group name: 1 with *gid, 0 when there is no such
+ * group, -1 when the lookup failed (NSS error, out of memory). */
+int pod_group_gid(const char *name, gid_t *gid);
+
 /* Whether the account is in the group gid, as its primary group or a
  * supplementary one: 1, 0, or -1 when that cannot be told. */
 int pod_in_local_group(const struct passwd *pw, gid_t gid);

@@ -27,6 +27,7 @@
 #include "login.h"
 #include "options_rules.h"
 #include "prompt.h"
+#include "session_groups.h"
 
 _Static_assert(POD_IDENTITY_OK == PAM_SUCCESS && POD_IDENTITY_DENIED == PAM_AUTH_ERR,
                "pod_identity_check answers with PAM codes");
@@ -455,6 +456,8 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     rc = pod_identity_check(merged ? merged : jwt.claims, pw.pw_name, opts, &idres);
     reason = idres.reason;
     mapped = idres.mapped[0] != '\0' ? idres.mapped : NULL;
+    if (rc == PAM_SUCCESS)
+        pod_session_groups_stage(pamh, opts, req->user, merged ? merged : jwt.claims);
 out:
     /* Only a verified token (or the user API's answer) may name a subject
      * in the audit trail. */

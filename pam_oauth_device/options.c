@@ -9,8 +9,10 @@
 #include <sys/stat.h>
 #include <security/pam_modules.h>
 
+#include "accounts.h"
 #include "cache.h"
 #include "config_parse.h"
+#include "group_map.h"
 #include "log.h"
 #include "options.h"
 #include "options_rules.h"
@@ -69,6 +71,8 @@ static const struct pod_optval table[] = {
       .flags = POD_OPT_EMPTY_UNSETS },
     { .name = "user_map_only", .type = POD_OPT_BOOL, .offset = OFF(user_map_only), .def = "no",
       .words = bool_words },
+    { .name = "group_map", .type = POD_OPT_PATH, .offset = OFF(group_map),
+      .flags = POD_OPT_EMPTY_UNSETS },
     { .name = "skip_users", .type = POD_OPT_STRING, .offset = OFF(skip_users),
       .flags = POD_OPT_EMPTY_UNSETS, .check = pod_check_words },
     { .name = "only_users", .type = POD_OPT_STRING, .offset = OFF(only_users),
@@ -291,6 +295,15 @@ static int read_secret(pam_handle_t *pamh, struct pod_options *opts)
     return rc;
 }
 
+/* A map file refused by its parser: "FILE:LINE: why", or "FILE: why". */
+static void refused_line(pam_handle_t *pamh, const char *path, unsigned line, const char *why)
+{
+    if (line > 0)
+        pod_log(pamh, LOG_ERR, "%s:%u: %s", path, line, why);
+    else
+        pod_log(pamh, LOG_ERR, "%s: %s", path, why);
+}
+
 /* The user_map file read and parsed: before any request. */
 static int read_user_map(pam_handle_t *pamh, struct pod_options *opts)
 {
@@ -306,11 +319,42 @@ static int read_user_map(pam_handle_t *pamh, struct pod_options *opts)
         return rc;
     if (pod_user_map_parse(t.data, t.len, pod_options_issuer(opts), &opts->map, &line,
                            &why) != 0) {
-        if (line > 0)
-            pod_log(pamh, LOG_ERR, "%s:%u: %s", opts->user_map, line, why);
-        else
-            pod_log(pamh, LOG_ERR, "%s: %s", opts->user_map, why);
+        refused_line(pamh, opts->user_map, line, why);
         rc = PAM_SERVICE_ERR;
+    }
+    pod_safefile_wipe(&t);
+    return rc;
+}
+
+/* The group_map file read and parsed, and no line naming group 0 (by any
+ * name: "root" itself the parser refuses).  A group that does not exist
+ * is not refused here: it is logged and skipped at login. */
+static int read_group_map(pam_handle_t *pamh, struct pod_options *opts)
+{
+    struct pod_file t;
+    unsigned line = 0;
+    const char *why = NULL;
+    int rc;
+
+    if (opts->group_map == NULL)
+        return PAM_SUCCESS;
+    rc = read_file(pamh, opts->group_map, false, NULL, &t);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    if (pod_group_map_parse(t.data, t.len, &opts->gmap, &line, &why) != 0) {
+        refused_line(pamh, opts->group_map, line, why);
+        rc = PAM_SERVICE_ERR;
+    }
+    for (size_t i = 0; rc == PAM_SUCCESS && i < opts->gmap->n; i++) {
+        const struct pod_group_line *l = &opts->gmap->lines[i];
+        gid_t gid;
+        int r = pod_group_gid(l->group, &gid);
+
+        if (r < 0 || (r == 1 && gid == 0)) {
+            refused_line(pamh, opts->group_map, l->line,
+                         r < 0 ? "the group lookup failed" : "LOCAL_GROUP has gid 0");
+            rc = PAM_SERVICE_ERR;
+        }
     }
     pod_safefile_wipe(&t);
     return rc;
@@ -355,7 +399,8 @@ static int finish(pam_handle_t *pamh, struct pod_options *opts)
         (rc = pod_rules_provider(pamh, opts, given(opts, "scope"))) != PAM_SUCCESS)
         return rc;
     if ((rc = pod_rules_mapping(pamh, opts)) != PAM_SUCCESS ||
-        (rc = read_user_map(pamh, opts)) != PAM_SUCCESS)
+        (rc = read_user_map(pamh, opts)) != PAM_SUCCESS ||
+        (rc = read_group_map(pamh, opts)) != PAM_SUCCESS)
         return rc;
     if (opts->client_secret_file == NULL)
         return PAM_SUCCESS;
@@ -409,6 +454,7 @@ void pod_options_free(struct pod_options *opts)
     for (size_t i = 0; i < ARRAY_SIZE(table); i++)
         pod_optval_free(opts, &table[i]);
     pod_user_map_free(opts->map);
+    pod_group_map_free(opts->gmap);
     memset(opts, 0, sizeof(*opts));
 }
 

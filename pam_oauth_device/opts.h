@@ -19,6 +19,7 @@ enum pod_provider { POD_PROVIDER_NONE = 0, POD_PROVIDER_GITHUB };
 #define POD_GITHUB_USERNAME_CLAIM "login"
 
 struct pod_user_map; /* user_map.h */
+struct pod_group_map; /* group_map.h */
 
 struct pod_options {
     char *config;             /* the file that was read, or NULL */
@@ -49,6 +50,8 @@ struct pod_options {
     char *user_map;           /* path of the "IDENTITY LOCALUSER" file */
     struct pod_user_map *map; /* user_map, read and parsed at load time */
     bool user_map_only;       /* no plain claim == user match */
+    char *group_map;          /* path of the "IDP_GROUP LOCAL_GROUP" file */
+    struct pod_group_map *gmap; /* group_map, read, parsed and checked at load time */
     char *skip_users;         /* PAM_IGNORE for these users */
     char *only_users;         /* PAM_IGNORE for all others */
     char *only_group;         /* PAM_IGNORE outside this local group */

@@ -9,6 +9,7 @@
 #include "conv.h"
 #include "login.h"
 #include "options.h"
+#include "session_groups.h"
 
 static int show_via_pam(void *ctx, const char *info, const char *prompt)
 {
@@ -44,15 +45,17 @@ out:
     return rc;
 }
 
-/* The module gives no credentials, but a missing setcred fails the stack. */
+/* group_map: the mapped local groups of this login join the session's
+ * supplementary groups (session_groups.c).  Without a handoff there is
+ * nothing to do, and a missing setcred would fail the stack. */
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
                               const char **argv)
 {
-    (void)pamh;
-    (void)flags;
+    /* The options are not needed: the handoff carries the gids, so a
+     * config that stopped loading cannot break the session. */
     (void)argc;
     (void)argv;
-    return PAM_SUCCESS;
+    return pod_session_groups_setcred(pamh, flags);
 }
 
 /* Account rules are checked at authentication; nothing to add here. */

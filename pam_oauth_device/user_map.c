@@ -172,51 +172,73 @@ static int parse_map_line(char *s, const char *issuer, struct pod_user_map *map,
     return 0;
 }
 
-int pod_user_map_parse(const char *text, size_t len, const char *issuer,
-                       struct pod_user_map **out, unsigned *line, const char **why)
+int pod_map_lines(const char *text, size_t len, pod_map_line_fn fn, void *ctx,
+                  unsigned *line, const char **why)
 {
-    struct pod_user_map *map = calloc(1, sizeof(*map));
     const char *p = text, *end = text + len;
-    char buf[POD_MAX_MAP_PATTERN + POD_MAX_USERNAME + 64];
     unsigned lineno = 0;
 
-    *out = NULL;
     *line = 0;
-    if (map == NULL) {
-        *why = "out of memory";
-        return -1;
-    }
     if (len > 0 && memchr(text, '\0', len) != NULL) {
         *why = "it contains a NUL byte";
-        goto fail;
+        return -1;
     }
     while (p < end) {
         const char *eol = memchr(p, '\n', (size_t)(end - p));
-        size_t n;
 
         if (eol == NULL)
             eol = end;
-        n = (size_t)(eol - p);
         *line = ++lineno;
-        if (n >= sizeof(buf)) {
-            *why = "line too long";
-            goto fail;
-        }
-        memcpy(buf, p, n);
-        buf[n] = '\0';
-        if (parse_map_line(buf, issuer, map, lineno, why) != 0)
-            goto fail;
+        if (fn(ctx, p, (size_t)(eol - p), lineno, why) != 0)
+            return -1;
         p = eol + 1;
     }
     *line = 0;
-    if (issuer != NULL && (map->issuer = strdup(issuer)) == NULL) {
+    return 0;
+}
+
+struct user_map_ctx {
+    struct pod_user_map *map;
+    const char *issuer;
+};
+
+/* A user_map line, copied to be cut in place. */
+static int user_map_line(void *vctx, const char *s, size_t n, unsigned lineno,
+                         const char **why)
+{
+    const struct user_map_ctx *c = vctx;
+    char buf[POD_MAX_MAP_PATTERN + POD_MAX_USERNAME + 64];
+
+    if (n >= sizeof(buf)) {
+        *why = "line too long";
+        return -1;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return parse_map_line(buf, c->issuer, c->map, lineno, why);
+}
+
+int pod_user_map_parse(const char *text, size_t len, const char *issuer,
+                       struct pod_user_map **out, unsigned *line, const char **why)
+{
+    struct user_map_ctx c = { .map = calloc(1, sizeof(*c.map)), .issuer = issuer };
+
+    *out = NULL;
+    *line = 0;
+    if (c.map == NULL) {
+        *why = "out of memory";
+        return -1;
+    }
+    if (pod_map_lines(text, len, user_map_line, &c, line, why) != 0)
+        goto fail;
+    if (issuer != NULL && (c.map->issuer = strdup(issuer)) == NULL) {
         *why = "out of memory";
         goto fail;
     }
-    *out = map;
+    *out = c.map;
     return 0;
 fail:
-    pod_user_map_free(map);
+    pod_user_map_free(c.map);
     return -1;
 }
 

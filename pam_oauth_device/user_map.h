@@ -35,6 +35,15 @@ int pod_user_map_parse(const char *text, size_t len, const char *issuer,
                        struct pod_user_map **out, unsigned *line, const char **why);
 void pod_user_map_free(struct pod_user_map *map);
 
+/* The walk both map parsers share: fn on each line of text (len bytes,
+ * '\n'-separated, without its '\n'; no NUL needed), numbered from 1, until
+ * fn fails.  A NUL byte anywhere refuses the whole text.  0, or -1 with
+ * *line (0: not about a line) and *why (fn's reason). */
+typedef int (*pod_map_line_fn)(void *ctx, const char *s, size_t n, unsigned lineno,
+                               const char **why);
+int pod_map_lines(const char *text, size_t len, pod_map_line_fn fn, void *ctx,
+                  unsigned *line, const char **why);
+
 /* Whether pattern matches s as a whole: '*' matches any run of characters
  * (none too) except '@' and '|', so that it never crosses from the local
  * part of an address into its domain, nor from the issuer of a pin into

@@ -17,6 +17,7 @@
 
 #include "accounts.h"
 #include "check.h"
+#include "group_map.h"
 #include "log.h"
 #include "options.h"
 
@@ -57,6 +58,26 @@ static void print_settings(const struct pod_options *opts)
     }
 }
 
+/* The group map as the module read it, each local group resolved now. */
+static void print_group_map(const struct pod_options *opts)
+{
+    if (opts->gmap == NULL)
+        return;
+    for (size_t i = 0; i < opts->gmap->n; i++) {
+        const struct pod_group_line *l = &opts->gmap->lines[i];
+        gid_t gid;
+        int r = pod_group_gid(l->group, &gid);
+
+        printf("group_map line %u: \"", l->line);
+        put_printable(stdout, l->idp_group, false);
+        printf("\" -> %s ", l->group);
+        if (r == 1)
+            printf("(gid %u)\n", (unsigned)gid);
+        else
+            printf("(%s: skipped at login)\n", r == 0 ? "missing" : "lookup failed");
+    }
+}
+
 /* Mistakes the module only finds at login time, when it is too late:
  * reported here as the errors the module would log then. */
 static void check_at_login_time(const struct pod_options *opts)
@@ -93,6 +114,7 @@ int mode_config(const char *config, int nargs, char **args)
 
     if (rc == PAM_SUCCESS) {
         print_settings(&opts);
+        print_group_map(&opts);
         check_at_login_time(&opts);
     } else if (config == NULL && access(path, F_OK) != 0 && errno == ENOENT) {
         say(LOG_NOTICE, "%s does not exist: every setting must then come from the "

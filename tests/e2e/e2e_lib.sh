@@ -166,6 +166,49 @@ e2e_drive() {
     fi
 }
 
+# e2e_sshd_start SSHD WRITE_CONFIG: start the sshd binary SSHD (a symlink
+# named after its PAM service) with the config that "WRITE_CONFIG PORT"
+# writes to $E2E_WORK/sshd_config, on a free port (three tries), under the
+# command prefix in the array SSHD_WRAP if set (it must exec sshd, so that
+# the pid stays sshd's).  Sets PORT, SSHD_PID, SSHD_LOG and E2E_SSH (the
+# ssh client command for it, no host key kept, keyboard-interactive only);
+# sshd is stopped at exit; one TAP line says whether it listens, a
+# bail-out if not.
+e2e_sshd_start() {
+    local bin=$1 write=$2 started=1 i
+    SSHD_LOG=$E2E_WORK/sshd.log
+    SSHD_PID=
+    e2e_on_exit e2e_sshd_stop
+    for _ in 1 2 3; do
+        PORT=$(e2e_free_port)
+        "$write" "$PORT"
+        "$bin" -t -f "$E2E_WORK/sshd_config" || { echo "Bail out! sshd -t rejects the config"; exit 1; }
+        : >"$SSHD_LOG"
+        E2E_TAG=${E2E_TAG:-} ${SSHD_WRAP+"${SSHD_WRAP[@]}"} "$bin" -D -f "$E2E_WORK/sshd_config" \
+            -E "$SSHD_LOG" </dev/null >/dev/null 2>&1 &
+        SSHD_PID=$!
+        for ((i = 0; i < 100; i++)); do
+            grep -q "Server listening on 127.0.0.1 port $PORT" "$SSHD_LOG" && { started=0; break; }
+            kill -0 "$SSHD_PID" 2>/dev/null || break
+            sleep 0.1
+        done
+        [ "$started" -eq 0 ] && break
+        e2e_sshd_stop
+    done
+    ok "$started" "sshd ($(basename "$bin")) listens on 127.0.0.1:$PORT"
+    [ "$started" -eq 0 ] || { sed 's/^/# /' "$SSHD_LOG"; echo "Bail out! sshd did not start"; exit 1; }
+    # shellcheck disable=SC2034 # read by the tests
+    E2E_SSH=(ssh -F /dev/null -p "$PORT" -o StrictHostKeyChecking=no
+        -o UserKnownHostsFile=/dev/null -o GlobalKnownHostsFile=/dev/null
+        -o ConnectTimeout=10 -o NumberOfPasswordPrompts=1 -o BatchMode=no
+        -o ServerAliveInterval=0)
+}
+
+e2e_sshd_stop() {
+    [ -n "${SSHD_PID:-}" ] && e2e_kill_tree "$SSHD_PID"
+    SSHD_PID=
+}
+
 # e2e_free_port: a TCP port free on 127.0.0.1 right now.
 e2e_free_port() {
     node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'

@@ -4,11 +4,15 @@
  * through real libpam (pam_start_confdir), shows what the module says,
  * and at the prompt starts an approver command in the background, as a
  * person would open the browser.  Prints PAM_RESULT=<name> and exits with
- * the PAM code; SHOWN_MS, DONE_NS, CPU_MS and MAXRSS_KB are for the
- * benchmark (tests/bench). */
+ * the PAM code.  --setcred then calls pam_setcred(PAM_ESTABLISH_CRED) from
+ * an empty group list and prints the groups it gave (a new handle with
+ * --new-handle: only the PAM environment crosses, as in sshd); given
+ * twice, it does so twice on the same handle.  SHOWN_MS, DONE_NS, CPU_MS
+ * and MAXRSS_KB are for the benchmark (tests/bench). */
 #include "config.h"
 
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,6 +109,20 @@ static int conv(int n, const struct pam_message **msg,
     return PAM_SUCCESS;
 }
 
+/* For the benchmark: when authentication ended, and its CPU and memory. */
+static void print_costs(void)
+{
+    struct timespec now;
+    struct rusage ru;
+
+    clock_gettime(CLOCK_REALTIME, &now);
+    getrusage(RUSAGE_SELF, &ru); /* the approver is a child: not counted */
+    printf("DONE_NS=%lld\n", now.tv_sec * 1000000000LL + now.tv_nsec);
+    printf("CPU_MS=%ld\n", (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
+                               (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
+    printf("MAXRSS_KB=%ld\n", ru.ru_maxrss);
+}
+
 static const char *pam_name(int rc)
 {
     static const struct { int rc; const char *name; } names[] = {
@@ -114,6 +132,7 @@ static const char *pam_name(int rc)
         { PAM_CONV_ERR, "PAM_CONV_ERR" }, { PAM_BUF_ERR, "PAM_BUF_ERR" },
         { PAM_ABORT, "PAM_ABORT" }, { PAM_INCOMPLETE, "PAM_INCOMPLETE" }, { PAM_IGNORE, "PAM_IGNORE" },
         { PAM_SYSTEM_ERR, "PAM_SYSTEM_ERR" }, { PAM_PERM_DENIED, "PAM_PERM_DENIED" },
+        { PAM_CRED_ERR, "PAM_CRED_ERR" },
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (names[i].rc == rc)
@@ -121,8 +140,65 @@ static const char *pam_name(int rc)
     return "PAM_OTHER";
 }
 
+#define HANDOFF_ENV "PAM_OAUTH_DEVICE_HANDOFF"
+
+struct setcred_opts {
+    int on; /* rounds of pam_setcred */
+    int new_handle, no_auth;
+    const char *putenv;  /* NAME=VALUE set before pam_setcred */
+    const char *putenv2; /* NAME=VALUE set before the second round */
+};
+
+/* pam_setcred as a session start does it, on *pamh or on a new handle that
+ * gets only the handoff variable of the old one; prints what it did. */
+static void do_setcred(pam_handle_t **pamh, const struct setcred_opts *so,
+                       const char *service, const char *user, struct pam_conv *pc,
+                       const char *confdir)
+{
+    const char *v = pam_getenv(*pamh, HANDOFF_ENV);
+    char *carried = v ? xstrdup(v) : NULL;
+    gid_t gids[512];
+    int rc, n;
+
+    printf("HANDOFF=%s\n", carried ? carried : "(unset)");
+    if (so->new_handle) {
+        pam_end(*pamh, PAM_SUCCESS);
+        *pamh = NULL;
+        if (pam_start_confdir(service, user, pc, confdir, pamh) != PAM_SUCCESS)
+            exit(99);
+        if (carried != NULL) {
+            char env[256];
+            snprintf(env, sizeof(env), "%s=%s", HANDOFF_ENV, carried);
+            pam_putenv(*pamh, env);
+        }
+    }
+    if (so->putenv != NULL)
+        pam_putenv(*pamh, so->putenv);
+    /* Round 2 and on, as sshd's session process after its monitor's:
+     * initgroups, then pam_setcred again on the same handle. */
+    for (int round = 1; round <= so->on; round++) {
+        if (round == 2 && so->putenv2 != NULL)
+            pam_putenv(*pamh, so->putenv2);
+        if (setgroups(0, NULL) != 0) {
+            perror("setgroups");
+            exit(99);
+        }
+        rc = pam_setcred(*pamh, PAM_ESTABLISH_CRED);
+        printf("%s=%s\n%s=", round == 1 ? "SETCRED_RESULT" : "SETCRED_RESULT2", pam_name(rc),
+               round == 1 ? "GROUPS" : "GROUPS2");
+        n = getgroups(512, gids);
+        for (int i = 0; i < n; i++)
+            printf("%s%u", i ? " " : "", (unsigned)gids[i]);
+        printf("\n");
+    }
+    v = pam_getenv(*pamh, HANDOFF_ENV);
+    printf("HANDOFF_AFTER=%s\n", v ? v : "(unset)");
+    free(carried);
+}
+
 int main(int argc, char **argv)
 {
+    struct setcred_opts so = { 0 };
     struct driver d = { 0 };
     struct pam_conv pc = { conv, &d };
     const char *confdir = NULL, *service = "pod-test", *user = NULL, *rhost = NULL;
@@ -140,6 +216,11 @@ int main(int argc, char **argv)
         { "answer-after", required_argument, NULL, 'w' },
         { "silent", no_argument, NULL, 'q' },
         { "sigint-after", required_argument, NULL, 'i' },
+        { "setcred", no_argument, NULL, 'S' },
+        { "new-handle", no_argument, NULL, 'N' },
+        { "no-auth", no_argument, NULL, 'A' },
+        { "putenv", required_argument, NULL, 'E' },
+        { "putenv-between", required_argument, NULL, 'B' },
         { NULL, 0, NULL, 0 },
     };
 
@@ -155,10 +236,16 @@ int main(int argc, char **argv)
         case 'w': d.answer_ms = atoi(optarg); break;
         case 'q': flags |= PAM_SILENT; break;
         case 'i': sigint_ms = atoi(optarg); break;
+        case 'S': so.on++; break;
+        case 'N': so.new_handle = 1; break;
+        case 'A': so.no_auth = 1; break;
+        case 'E': so.putenv = optarg; break;
+        case 'B': so.putenv2 = optarg; break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
-                    "[--answer-after MS] [--silent] [--sigint-after MS]\n");
+                    "[--answer-after MS] [--silent] [--sigint-after MS] [--setcred "
+                    "[--new-handle] [--no-auth] [--putenv N=V] [--putenv-between N=V]]\n");
             return 99;
         }
     }
@@ -185,21 +272,13 @@ int main(int argc, char **argv)
     rc = pam_start_confdir(service, user, &pc, confdir, &pamh);
     if (rc == PAM_SUCCESS && rhost != NULL)
         rc = pam_set_item(pamh, PAM_RHOST, rhost);
-    if (rc == PAM_SUCCESS)
+    if (rc == PAM_SUCCESS && !so.no_auth)
         rc = pam_authenticate(pamh, flags);
-    {
-        struct timespec now;
-        struct rusage ru;
-
-        clock_gettime(CLOCK_REALTIME, &now);
-        getrusage(RUSAGE_SELF, &ru); /* the approver is a child: not counted */
-        printf("DONE_NS=%lld\n", now.tv_sec * 1000000000LL + now.tv_nsec);
-        printf("CPU_MS=%ld\n", (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000L +
-                                   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000);
-        printf("MAXRSS_KB=%ld\n", ru.ru_maxrss);
-    }
+    print_costs();
     printf("PAM_RESULT=%s\n", pam_name(rc));
     printf("CONV_CALLS=%d\n", d.calls);
+    if (rc == PAM_SUCCESS && so.on)
+        do_setcred(&pamh, &so, service, user, &pc, confdir);
     fflush(stdout);
     if (pamh != NULL)
         pam_end(pamh, rc);

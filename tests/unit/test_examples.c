@@ -6,7 +6,8 @@
  * runs as root and skips otherwise.  Commented-out "#key = value" lines
  * must name keys the parser knows too: uncommenting one must never give
  * "unknown option".  (test_options checks that the main example shows
- * every key with its default; this file does not repeat that.) */
+ * every key with its default; this file does not repeat that.)  The
+ * example group_map parses too. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 #include <security/pam_appl.h>
 
+#include "group_map.h"
 #include "log.h"
 #include "options.h"
 #include "unit_helpers.h"
@@ -131,6 +133,30 @@ static void test_example_loads(void **state)
     pod_options_free(&o);
 }
 
+/* examples/group_map: accepted, with its Keycloak, Entra and Okta lines. */
+static void test_group_map_example(void **state)
+{
+    const char *srcdir = getenv("srcdir");
+    char path[PATH_MAX];
+    struct pod_group_map *map = NULL;
+    unsigned line = 0;
+    const char *why = NULL;
+    size_t len;
+    char *data;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/examples/group_map",
+             srcdir != NULL && *srcdir != '\0' ? srcdir : ".");
+    data = slurp(path, &len);
+    if (pod_group_map_parse(data, len, &map, &line, &why) != 0)
+        fail_msg("%s:%u: %s", path, line, why);
+    assert_true(map->n >= 6);
+    assert_string_equal(map->lines[0].idp_group, "/admins");
+    assert_string_equal(map->lines[map->n - 2].idp_group, "Domain Admins");
+    pod_group_map_free(map);
+    free(data);
+}
+
 int main(void)
 {
     const char *srcdir = getenv("srcdir");
@@ -160,7 +186,7 @@ int main(void)
         globfree(&g);
         return 99;
     }
-    tests = calloc(g.gl_pathc, sizeof(*tests));
+    tests = calloc(g.gl_pathc + 1, sizeof(*tests));
     if (tests == NULL)
         return 99;
     for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -172,6 +198,8 @@ int main(void)
             .initial_state = g.gl_pathv[i],
         };
     }
+    tests[n++] = (struct CMUnitTest){ .name = "examples/group_map",
+                                      .test_func = test_group_map_example };
     ut_log_capture(NULL, true); /* the parser's reason, shown when a load fails */
     rc = _cmocka_run_group_tests("examples", tests, n, NULL, NULL);
     free(tests);

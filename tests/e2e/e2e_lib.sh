@@ -117,6 +117,8 @@ e2e_conf() {
         echo "client_id = pod-test"
         echo "ca_file = $IDP_CA"
         echo "timeout = 60"
+        # The run's own cache, not the host's /var/cache.
+        echo "cache_dir = $E2E_WORK/cache"
         cat
     } >"$1"
     chown root:root "$1"

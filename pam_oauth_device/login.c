@@ -309,6 +309,7 @@ static int prompt_user(pam_handle_t *pamh, const struct pod_options *opts,
             .verification_uri = dev->verification_uri,
             .verification_uri_complete = dev->verification_uri_complete,
             .user_code = dev->user_code,
+            .qr_colors = pod_qr_colors(opts->qr_color, req->service),
         };
         info = pod_prompt_text(&pi, opts->qr);
     }

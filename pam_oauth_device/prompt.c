@@ -191,13 +191,21 @@ char *pod_qr_text(const char *uri, enum pod_qr_mode mode, int colors)
     return out;
 }
 
-int pod_qr_colors(enum pod_qr_color color, const char *service)
+int pod_qr_colors(enum pod_qr_color color, const char *tty)
 {
-    /* OpenSSH's client (8.5 on) shows a keyboard-interactive prompt through
-     * its vis(3) filter: an escape would appear as the text "\033[30m". */
-    if (color == POD_QR_COLOR_AUTO)
-        return service == NULL || strcmp(service, "sshd") != 0;
-    return color == POD_QR_COLOR_YES;
+    static const char *const terminal[] = { "/dev/", "tty", "pts/", "console" };
+
+    if (color != POD_QR_COLOR_AUTO)
+        return color == POD_QR_COLOR_YES;
+    /* sudo, su and login(1) name the terminal they write to.  sshd sets
+     * "ssh", and OpenSSH's client (8.5 on) shows a keyboard-interactive
+     * prompt through its vis(3) filter: an escape would appear as the
+     * text "\033[30;47m".  With no terminal named, nobody says escapes
+     * are shown. */
+    for (size_t i = 0; tty != NULL && i < sizeof(terminal) / sizeof(terminal[0]); i++)
+        if (strncmp(tty, terminal[i], strlen(terminal[i])) == 0)
+            return 1;
+    return 0;
 }
 
 static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -243,8 +251,11 @@ char *pod_prompt_text(const struct pod_prompt_info *info, enum pod_qr_mode qr)
             goto done;
     /* Whole sentences, so that translators may reorder them. */
     line[L_HEAD] = f[F_RHOST][0] != '\0'
+        /* TRANSLATORS: host name, PAM service (sshd, sudo), local user,
+         * remote host; "%2$s" and the like reorder them. */
         ? format(_("Sign in to %s for %s as %s from %s"), f[F_HOST], f[F_SERVICE], f[F_USER],
                  f[F_RHOST])
+        /* TRANSLATORS: host name, PAM service, local user. */
         : format(_("Sign in to %s for %s as %s"), f[F_HOST], f[F_SERVICE], f[F_USER]);
     line[L_OPEN] = format(_("Open: %s"), f[F_URI]);
     line[L_CODE] = format(_("Enter code: %s"), f[F_CODE]);

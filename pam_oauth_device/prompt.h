@@ -33,8 +33,8 @@ char *pod_prompt_text(const struct pod_prompt_info *info, enum pod_qr_mode qr);
 char *pod_qr_text(const char *uri, enum pod_qr_mode mode, int colors);
 
 /* Whether the QR code gets its own colours for qr_color = color at a host
- * whose PAM service is service (auto: everywhere but sshd). */
-int pod_qr_colors(enum pod_qr_color color, const char *service);
+ * whose PAM_TTY is tty (may be NULL); auto: where tty names a terminal. */
+int pod_qr_colors(enum pod_qr_color color, const char *tty);
 
 /* A copy of s without control characters (C0, DEL, C1), cut at max bytes
  * on a character boundary; NULL when memory is short. */

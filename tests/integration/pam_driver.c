@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,6 +128,7 @@ int main(int argc, char **argv)
         { "answer-after", required_argument, NULL, 'w' },
         { "silent", no_argument, NULL, 'q' },
         { "sigint-after", required_argument, NULL, 'i' },
+        { "setlocale", no_argument, NULL, 'l' },
         { NULL, 0, NULL, 0 },
     };
 
@@ -142,10 +144,13 @@ int main(int argc, char **argv)
         case 'w': d.answer_ms = atoi(optarg); break;
         case 'q': flags |= PAM_SILENT; break;
         case 'i': sigint_ms = atoi(optarg); break;
+        /* As sudo and login(1) do: the module then speaks the locale's
+         * language. */
+        case 'l': setlocale(LC_ALL, ""); break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
-                    "[--answer-after MS] [--silent] [--sigint-after MS]\n");
+                    "[--answer-after MS] [--silent] [--sigint-after MS] [--setlocale]\n");
             return 99;
         }
     }

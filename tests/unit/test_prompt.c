@@ -142,17 +142,20 @@ static void test_qr_colors_table(void **state)
 {
     static const struct {
         enum pod_qr_color color;
-        const char *service;
+        const char *tty;
         int colors;
     } cases[] = {
-        { POD_QR_COLOR_AUTO, "sudo", 1 }, { POD_QR_COLOR_AUTO, "login", 1 },
-        { POD_QR_COLOR_AUTO, NULL, 1 },   { POD_QR_COLOR_AUTO, "sshd", 0 },
-        { POD_QR_COLOR_YES, "sshd", 1 },  { POD_QR_COLOR_NO, "sudo", 0 },
+        { POD_QR_COLOR_AUTO, "/dev/pts/3", 1 }, { POD_QR_COLOR_AUTO, "tty1", 1 },
+        { POD_QR_COLOR_AUTO, "pts/0", 1 },      { POD_QR_COLOR_AUTO, "console", 1 },
+        { POD_QR_COLOR_AUTO, "ssh", 0 },        { POD_QR_COLOR_AUTO, NULL, 0 },
+        { POD_QR_COLOR_AUTO, "", 0 },           { POD_QR_COLOR_AUTO, ":0", 0 },
+        { POD_QR_COLOR_YES, "ssh", 1 },         { POD_QR_COLOR_YES, NULL, 1 },
+        { POD_QR_COLOR_NO, "/dev/pts/3", 0 },
     };
 
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-        assert_int_equal(pod_qr_colors(cases[i].color, cases[i].service), cases[i].colors);
+        assert_int_equal(pod_qr_colors(cases[i].color, cases[i].tty), cases[i].colors);
 }
 
 /* Only '\n' and the QR code's own two colour escapes may reach the

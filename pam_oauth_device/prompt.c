@@ -251,8 +251,7 @@ char *pod_prompt_text(const struct pod_prompt_info *info, enum pod_qr_mode qr)
             goto done;
     /* Whole sentences, so that translators may reorder them. */
     line[L_HEAD] = f[F_RHOST][0] != '\0'
-        /* TRANSLATORS: host name, PAM service (sshd, sudo), local user,
-         * remote host; "%2$s" and the like reorder them. */
+        /* TRANSLATORS: host name, PAM service, local user, remote host. */
         ? format(_("Sign in to %s for %s as %s from %s"), f[F_HOST], f[F_SERVICE], f[F_USER],
                  f[F_RHOST])
         /* TRANSLATORS: host name, PAM service, local user. */

@@ -18,6 +18,7 @@
 #include "cache.h"
 #include "discovery.h"
 #include "http.h"
+#include "i18n.h"
 #include "identity.h"
 #include "json.h"
 #include "jwks.h"
@@ -317,6 +318,7 @@ static int prompt_user(pam_handle_t *pamh, const struct pod_options *opts,
             .verification_uri = dev->verification_uri,
             .verification_uri_complete = dev->verification_uri_complete,
             .user_code = dev->user_code,
+            .qr_colors = pod_qr_colors(opts->qr_color, req->tty),
         };
         info = pod_prompt_text(&pi, opts->qr);
     }
@@ -410,6 +412,11 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     int64_t deadline;
     int rc = PAM_SERVICE_ERR;
 
+    /* The catalogues are in $(localedir), fixed at build time, never taken
+     * from the environment (the caller's must not steer what the person
+     * reads); binding only the module's own domain leaves the host's
+     * translations alone.  Before the first _(). */
+    bindtextdomain(POD_TEXT_DOMAIN, POD_LOCALEDIR);
     if (opts->issuer != NULL && !pod_scope_has_openid(opts->scope)) {
         pod_log(pamh, LOG_ERR, "scope must contain openid");
         return PAM_SERVICE_ERR;

@@ -11,6 +11,7 @@ struct pod_request {
     const char *user;
     const char *service;
     const char *rhost; /* may be NULL */
+    const char *tty;   /* PAM_TTY, may be NULL */
 };
 
 /* Shows the instructions and waits for the person: returns a PAM code. */

@@ -26,9 +26,11 @@ static const char *const https_only[] = { "https://", NULL };
 static const char *const http_or_https[] = { "http://", "https://", NULL };
 static const char *const bool_words[] = { "no", "yes", "false", "true", "0", "1", NULL };
 static const char *const qr_words[] = { "utf8", "ascii", "off", NULL };
+static const char *const qr_color_words[] = { "auto", "yes", "no", NULL };
 static const char *const userinfo_words[] = { "fallback", "always", "never", NULL };
 
 _Static_assert(sizeof(enum pod_qr_mode) == sizeof(int), "POD_OPT_ENUM stores an int");
+_Static_assert(sizeof(enum pod_qr_color) == sizeof(int), "POD_OPT_ENUM stores an int");
 _Static_assert(sizeof(enum pod_userinfo_mode) == sizeof(int), "POD_OPT_ENUM stores an int");
 _Static_assert(sizeof(enum pod_provider) == sizeof(int), "POD_OPT_ENUM stores an int");
 _Static_assert(POD_MAX_FILE == 64 * 1024, "the messages say 64 KiB");
@@ -98,6 +100,8 @@ static const struct pod_optval table[] = {
     { .name = "leeway", .type = POD_OPT_LONG, .offset = OFF(leeway), .def = "60",
       .min = 0, .max = 600 },
     { .name = "qr", .type = POD_OPT_ENUM, .offset = OFF(qr), .def = "utf8", .words = qr_words },
+    { .name = "qr_color", .type = POD_OPT_ENUM, .offset = OFF(qr_color), .def = "auto",
+      .words = qr_color_words },
     { .name = "debug", .type = POD_OPT_BOOL, .offset = OFF(debug), .def = "no",
       .words = bool_words },
 };

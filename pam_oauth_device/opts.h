@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 enum pod_qr_mode { POD_QR_UTF8 = 0, POD_QR_ASCII, POD_QR_OFF };
+enum pod_qr_color { POD_QR_COLOR_AUTO = 0, POD_QR_COLOR_YES, POD_QR_COLOR_NO };
 enum pod_userinfo_mode { POD_USERINFO_FALLBACK = 0, POD_USERINFO_ALWAYS, POD_USERINFO_NEVER };
 enum pod_provider { POD_PROVIDER_NONE = 0, POD_PROVIDER_GITHUB };
 
@@ -43,6 +44,7 @@ struct pod_options {
     long timeout;             /* seconds for the whole login */
     long leeway;              /* seconds of clock skew allowed */
     enum pod_qr_mode qr;
+    enum pod_qr_color qr_color; /* black on white; auto: not over sshd */
     bool debug;
     /* Mapping and authorization (identity.c); comma lists, NULL: unset. */
     char *username_transform; /* lowercase, strip_domain, in order */

@@ -39,6 +39,8 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
         req.service = item;
     if (pam_get_item(pamh, PAM_RHOST, &item) == PAM_SUCCESS)
         req.rhost = item;
+    if (pam_get_item(pamh, PAM_TTY, &item) == PAM_SUCCESS)
+        req.tty = item;
     rc = pod_login(pamh, &opts, &req, show_via_pam, pamh);
 out:
     pod_options_free(&opts);

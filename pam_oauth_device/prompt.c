@@ -9,13 +9,17 @@
 #include <string.h>
 #include <qrencode.h>
 
+#include "i18n.h"
 #include "prompt.h"
 
 #define QR_MAX_URI 512
-/* 2 modules, as `qrencode -t UTF8/ASCII` draws: phone readers need far less
- * than the 4 of ISO/IEC 18004, and 4 would cost two more lines and four
- * more columns on a terminal that is often only 80x24. */
-#define QR_MARGIN 2
+/* The 4-module quiet zone of ISO/IEC 18004: with less, readers that keep
+ * to the standard (zbar among them) miss the code on a busy screen. */
+#define QR_MARGIN 4
+/* Black on white (SGR 30;47: every colour terminal, the Linux console
+ * too), reset before each newline so no colour runs to the line's end. */
+#define QR_INK_ON "\033[30;47m"
+#define QR_INK_OFF "\033[0m"
 
 /* Length of the well-formed UTF-8 sequence at p (Unicode Table 3-7: no
  * overlong forms, surrogates or code points past U+10FFFF), 0 if there is
@@ -115,35 +119,39 @@ static int qr_uri_ok(const char *uri)
 }
 
 /* Whether module (x, y) of the drawn square (quiet zone included) is
- * light; the half row below the square in UTF-8 mode is not drawn. */
-static int is_light(const QRcode *qr, int x, int y)
+ * inked: the dark modules when the colours are ours (black on white), the
+ * light ones and the quiet zone otherwise.  The half row below the square
+ * in UTF-8 mode is never inked: it shows the terminal background. */
+static int is_ink(const QRcode *qr, int x, int y, int colors)
 {
-    int w = qr->width;
+    int w = qr->width, light;
 
     if (y >= w + 2 * QR_MARGIN)
         return 0;
     x -= QR_MARGIN;
     y -= QR_MARGIN;
-    if (x < 0 || y < 0 || x >= w || y >= w)
-        return 1;
-    return !(qr->data[y * w + x] & 1);
+    light = x < 0 || y < 0 || x >= w || y >= w || !(qr->data[y * w + x] & 1);
+    return colors ? !light : light;
 }
 
-/* UTF-8 draws the LIGHT modules and the quiet zone as blocks, as
- * `qrencode -t UTF8` does: on the usual dark terminal background that is a
- * normal dark-on-light code.  No characters can be right on both
- * backgrounds, since a block always takes the text colour (and colour
- * escapes would be shown as text by ssh clients): on a light terminal this
- * is an inverted code, which only some readers accept.  ASCII draws the
- * dark modules, so it is the normal code on a light terminal. */
-char *pod_qr_text(const char *uri, enum pod_qr_mode mode)
+/* A block always takes the text colour, so without colours no drawing is
+ * right on both backgrounds: the light modules and the quiet zone are then
+ * drawn as blocks, a normal code on the usual dark terminal and an
+ * inverted one (quiet zone included) on a light terminal, which the
+ * phones' readers that scan inverted codes accept.  With colours, the dark
+ * modules are drawn black on white: a normal code on any background.
+ * UTF-8 draws two module rows per line with half blocks, ASCII one module
+ * per character (tall modules: readers correct the aspect as they do a
+ * tilted phone), so both fit 80 columns up to a 72-module code. */
+char *pod_qr_text(const char *uri, enum pod_qr_mode mode, int colors)
 {
-    /* Indexed by top * 2 + bottom light module. */
+    /* Indexed by top * 2 + bottom inked module. */
     static const char *const half[4] = {
         " ", "\xE2\x96\x84" /* U+2584 lower */,
         "\xE2\x96\x80" /* U+2580 upper */, "\xE2\x96\x88" /* U+2588 full */
     };
     int step = mode == POD_QR_UTF8 ? 2 : 1;
+    size_t on = colors ? strlen(QR_INK_ON) : 0, off = colors ? strlen(QR_INK_OFF) : 0;
     QRcode *qr;
     char *out, *o;
     int n;
@@ -155,28 +163,49 @@ char *pod_qr_text(const char *uri, enum pod_qr_mode mode)
     if (qr == NULL)
         return NULL;
     n = qr->width + 2 * QR_MARGIN;
-    /* At most 3 bytes per module (UTF-8) and n lines (ASCII). */
-    out = malloc((size_t)n * (3 * (size_t)n + 1) + 1);
+    /* At most 3 bytes per module, the colour pair and '\n' per line. */
+    out = malloc((size_t)n * (3 * (size_t)n + on + off + 1) + 1);
     if (out == NULL) {
         QRcode_free(qr);
         return NULL;
     }
     o = out;
     for (int y = 0; y < n; y += step) {
+        memcpy(o, QR_INK_ON, on);
+        o += on;
         for (int x = 0; x < n; x++) {
             const char *s = mode == POD_QR_UTF8
-                ? half[is_light(qr, x, y) * 2 + is_light(qr, x, y + 1)]
-                : is_light(qr, x, y) ? "  " : "##";
+                ? half[is_ink(qr, x, y, colors) * 2 + is_ink(qr, x, y + 1, colors)]
+                : is_ink(qr, x, y, colors) ? "#" : " ";
             size_t len = strlen(s);
 
             memcpy(o, s, len);
             o += len;
         }
+        memcpy(o, QR_INK_OFF, off);
+        o += off;
         *o++ = '\n';
     }
     *o = '\0';
     QRcode_free(qr);
     return out;
+}
+
+int pod_qr_colors(enum pod_qr_color color, const char *tty)
+{
+    static const char *const terminal[] = { "/dev/", "tty", "pts/", "console" };
+
+    if (color != POD_QR_COLOR_AUTO)
+        return color == POD_QR_COLOR_YES;
+    /* sudo, su and login(1) name the terminal they write to.  sshd sets
+     * "ssh", and OpenSSH's client (8.5 on) shows a keyboard-interactive
+     * prompt through its vis(3) filter: an escape would appear as the
+     * text "\033[30;47m".  With no terminal named, nobody says escapes
+     * are shown. */
+    for (size_t i = 0; tty != NULL && i < sizeof(terminal) / sizeof(terminal[0]); i++)
+        if (strncmp(tty, terminal[i], strlen(terminal[i])) == 0)
+            return 1;
+    return 0;
 }
 
 static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -198,7 +227,9 @@ static char *format(const char *fmt, ...)
     return out;
 }
 
-enum { F_HOST, F_SERVICE, F_USER, F_RHOST, F_URI, F_URI_COMPLETE, F_CODE, F_COUNT };
+enum { F_HOST, F_SERVICE, F_USER, F_RHOST, F_URI, F_CODE, F_COUNT };
+/* The translated lines, each formatted on its own. */
+enum { L_HEAD, L_OPEN, L_CODE, L_COUNT };
 
 char *pod_prompt_text(const struct pod_prompt_info *info, enum pod_qr_mode qr)
 {
@@ -210,38 +241,41 @@ char *pod_prompt_text(const struct pod_prompt_info *info, enum pod_qr_mode qr)
         [F_USER] = info->user,
         [F_RHOST] = info->rhost,
         [F_URI] = info->verification_uri,
-        [F_URI_COMPLETE] = info->verification_uri_complete,
         [F_CODE] = info->user_code,
     };
-    char *f[F_COUNT] = { 0 };
+    char *f[F_COUNT] = { 0 }, *line[L_COUNT] = { 0 };
     char *scan = NULL, *out = NULL;
-    int from, direct;
 
     for (int i = 0; i < F_COUNT; i++)
         if ((f[i] = pod_sanitize(raw[i], POD_MAX_DISPLAY)) == NULL)
             goto done;
-    from = f[F_RHOST][0] != '\0';
-    direct = f[F_URI_COMPLETE][0] != '\0' && strcmp(f[F_URI_COMPLETE], f[F_URI]) != 0;
-    /* The QR code carries the raw URI: pod_qr_text takes only printable
-     * ASCII, which sanitizing would leave unchanged. */
-    scan = pod_qr_text(info->verification_uri_complete, qr);
+    /* Whole sentences, so that translators may reorder them. */
+    line[L_HEAD] = f[F_RHOST][0] != '\0'
+        /* TRANSLATORS: host name, PAM service, local user, remote host. */
+        ? format(_("Sign in to %s for %s as %s from %s"), f[F_HOST], f[F_SERVICE], f[F_USER],
+                 f[F_RHOST])
+        /* TRANSLATORS: host name, PAM service, local user. */
+        : format(_("Sign in to %s for %s as %s"), f[F_HOST], f[F_SERVICE], f[F_USER]);
+    line[L_OPEN] = format(_("Open: %s"), f[F_URI]);
+    line[L_CODE] = format(_("Enter code: %s"), f[F_CODE]);
+    for (int i = 0; i < L_COUNT; i++)
+        if (line[i] == NULL)
+            goto done;
+    /* The URL once: the text gives the plain URI and the code, the QR code
+     * the complete URI (raw: pod_qr_text takes only printable ASCII, which
+     * sanitizing would leave unchanged). */
+    scan = pod_qr_text(info->verification_uri_complete, qr, info->qr_colors);
     if (scan == NULL)
-        scan = pod_qr_text(info->verification_uri, qr);
-    out = format("Sign in to %s for %s as %s%s%s\n"
-                 "Approve only if you started this login yourself.\n"
-                 "Never approve a code that someone else sent you.\n"
-                 "\n"
-                 "Open: %s\n"
-                 "Enter code: %s\n"
-                 "%s%s%s"
-                 "%s%s",
-                 f[F_HOST], f[F_SERVICE], f[F_USER], from ? " from " : "", f[F_RHOST],
-                 f[F_URI], f[F_CODE],
-                 direct ? "Or open directly: " : "", direct ? f[F_URI_COMPLETE] : "",
-                 direct ? "\n" : "",
-                 scan != NULL ? "\nOr scan:\n" : "", scan != NULL ? scan : "");
+        scan = pod_qr_text(info->verification_uri, qr, info->qr_colors);
+    out = format("%s\n%s\n%s\n\n%s\n%s\n%s%s%s%s", line[L_HEAD],
+                 _("Approve only if you started this login yourself."),
+                 _("Never approve a code that someone else sent you."), line[L_OPEN],
+                 line[L_CODE], scan != NULL ? "\n" : "", scan != NULL ? _("Or scan:") : "",
+                 scan != NULL ? "\n" : "", scan != NULL ? scan : "");
 done:
     free(scan);
+    for (int i = 0; i < L_COUNT; i++)
+        free(line[i]);
     for (int i = 0; i < F_COUNT; i++)
         free(f[i]);
     return out;

@@ -5,9 +5,10 @@
 #define POD_PROMPT_H
 
 #include <stddef.h>
+#include "i18n.h"
 #include "opts.h"
 
-#define POD_PROMPT_ENTER "Press Enter once you have approved the sign-in: "
+#define POD_PROMPT_ENTER _("Press Enter once you have approved the sign-in: ")
 #define POD_MAX_DISPLAY 512 /* longest server string we show */
 
 struct pod_prompt_info {
@@ -18,6 +19,7 @@ struct pod_prompt_info {
     const char *verification_uri;
     const char *verification_uri_complete; /* may be NULL */
     const char *user_code;
+    int qr_colors;                  /* the QR code black on white (pod_qr_colors) */
 };
 
 /* The whole PAM_TEXT_INFO message (instructions and QR code), malloc'd;
@@ -25,9 +27,14 @@ struct pod_prompt_info {
 char *pod_prompt_text(const struct pod_prompt_info *info, enum pod_qr_mode qr);
 
 /* The QR code of uri as text lines (UTF-8 half blocks or ASCII) with a
- * quiet zone; NULL for POD_QR_OFF or a uri that is not a printable https
- * URI of a sane length. */
-char *pod_qr_text(const char *uri, enum pod_qr_mode mode);
+ * 4-module quiet zone, black on white (SGR escapes) when colors is set;
+ * NULL for POD_QR_OFF or a uri that is not a printable https URI of a sane
+ * length. */
+char *pod_qr_text(const char *uri, enum pod_qr_mode mode, int colors);
+
+/* Whether the QR code gets its own colours for qr_color = color at a host
+ * whose PAM_TTY is tty (may be NULL); auto: where tty names a terminal. */
+int pod_qr_colors(enum pod_qr_color color, const char *tty);
 
 /* A copy of s without control characters (C0, DEL, C1), cut at max bytes
  * on a character boundary; NULL when memory is short. */

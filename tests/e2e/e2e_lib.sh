@@ -286,22 +286,27 @@ e2e_teardown() {
 }
 
 # e2e_qr_decode FILE: decode the first UTF-8 half-block QR code drawn in
-# FILE (light modules drawn as blocks, as the module does) with zbarimg;
-# prints what it holds.  Returns 2 when zbarimg is not installed.
+# FILE with zbarimg, as the module draws it: each line black on white
+# (SGR 30;47 ... SGR 0, dark modules as blocks) or, without colours, light
+# modules as blocks; prints what it holds.  Returns 2 when zbarimg is not
+# installed.
 e2e_qr_decode() {
     command -v zbarimg >/dev/null 2>&1 || return 2
     local pbm="$E2E_WORK/qr.$$.pbm"
     node -e '
-const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n");
-const isQr = l => l.length > 10 && /^[ \u2580\u2584\u2588]+$/.test(l) && /[\u2580\u2584\u2588]/.test(l);
+const ON = "\x1b[30;47m", OFF = "\x1b[0m";
+const colored = l => l.startsWith(ON) && l.endsWith(OFF);
+const lines = require("fs").readFileSync(process.argv[1], "utf8").split(/\r?\n/)
+  .map(l => colored(l) ? { ink: 1, text: l.slice(ON.length, -OFF.length) } : { ink: 0, text: l });
+const isQr = l => l.text.length > 10 && /^[ \u2580\u2584\u2588]+$/.test(l.text) && /[\u2580\u2584\u2588]/.test(l.text);
 let i = lines.findIndex(isQr);
 if (i < 0) process.exit(1);
 const rows = [];
 for (; i < lines.length && isQr(lines[i]); i++) {
-  const top = [], bot = [];
-  for (const c of lines[i]) {
-    top.push(c === "\u2588" || c === "\u2580" ? 0 : 1); // 1 = dark
-    bot.push(c === "\u2588" || c === "\u2584" ? 0 : 1);
+  const top = [], bot = [], ink = lines[i].ink, blank = 1 - ink; // 1 = dark
+  for (const c of lines[i].text) {
+    top.push(c === "\u2588" || c === "\u2580" ? ink : blank);
+    bot.push(c === "\u2588" || c === "\u2584" ? ink : blank);
   }
   rows.push(top, bot);
 }

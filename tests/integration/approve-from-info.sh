@@ -5,7 +5,8 @@
 # module showed ($POD_INFO) and approve it in the test IdP's pages.
 set -eu
 . "$(dirname "$0")/../idp/idp.sh"
-code=$(printf '%s\n' "$POD_INFO" | sed -n 's/^.*[Cc]ode: *//p' | head -n 1)
+# "Enter code: X", "Code eingeben: X", "Saisissez le code : X".
+code=$(printf '%s\n' "$POD_INFO" | sed -n 's/^.*[Cc]ode[^:]*: *//p' | head -n 1)
 [ -n "$code" ] || { echo "approve-from-info: no code in the message" >&2; exit 2; }
 login=$1
 shift

@@ -13,6 +13,7 @@
 
 #include <getopt.h>
 #include <grp.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +222,7 @@ int main(int argc, char **argv)
         { "no-auth", no_argument, NULL, 'A' },
         { "putenv", required_argument, NULL, 'E' },
         { "putenv-between", required_argument, NULL, 'B' },
+        { "setlocale", no_argument, NULL, 'l' },
         { NULL, 0, NULL, 0 },
     };
 
@@ -241,10 +243,13 @@ int main(int argc, char **argv)
         case 'A': so.no_auth = 1; break;
         case 'E': so.putenv = optarg; break;
         case 'B': so.putenv2 = optarg; break;
+        /* As sudo and login(1) do: the module then speaks the locale's
+         * language. */
+        case 'l': setlocale(LC_ALL, ""); break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
-                    "[--answer-after MS] [--silent] [--sigint-after MS] [--setcred "
+                    "[--answer-after MS] [--silent] [--sigint-after MS] [--setlocale] [--setcred "
                     "[--new-handle] [--no-auth] [--putenv N=V] [--putenv-between N=V]]\n");
             return 99;
         }

@@ -1,17 +1,21 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
 #include <qrencode.h>
 
 #include "prompt.h"
 
-#define MARGIN 2 /* quiet zone promised by pod_qr_text */
+#define MARGIN 4 /* quiet zone promised by pod_qr_text (ISO/IEC 18004) */
+#define INK_ON "\033[30;47m"
+#define INK_OFF "\033[0m"
 
 #define UPPER "\xE2\x96\x80"
 #define LOWER "\xE2\x96\x84"
@@ -84,8 +88,7 @@ static void test_text_exact_without_qr(void **state)
                         "Never approve a code that someone else sent you.\n"
                         "\n"
                         "Open: https://idp.example/device\n"
-                        "Enter code: WDJB-MJHT\n"
-                        "Or open directly: https://idp.example/device?user_code=WDJB-MJHT\n");
+                        "Enter code: WDJB-MJHT\n");
     free(text);
 }
 
@@ -119,22 +122,52 @@ static void test_no_rhost(void **state)
     }
 }
 
-static void test_no_uri_complete(void **state)
+/* The URL once: the complete URI only in the QR code, never as text. */
+static void test_uri_complete_not_text(void **state)
 {
     struct pod_prompt_info info = sample;
-    char *text;
 
     (void)state;
-    info.verification_uri_complete = NULL;
-    text = pod_prompt_text(&info, POD_QR_OFF);
-    assert_null(strstr(text, "directly"));
-    free(text);
+    for (int i = 0; i < 2; i++) {
+        info.verification_uri_complete = i == 0 ? NULL : sample.verification_uri_complete;
+        char *text = pod_prompt_text(&info, POD_QR_UTF8);
+
+        assert_null(strstr(text, "user_code="));
+        assert_null(strstr(text, "directly"));
+        free(text);
+    }
 }
 
-/* Only '\n' may reach the terminal below 0x20; and no DEL, ESC or C1. */
+static void test_qr_colors_table(void **state)
+{
+    static const struct {
+        enum pod_qr_color color;
+        const char *tty;
+        int colors;
+    } cases[] = {
+        { POD_QR_COLOR_AUTO, "/dev/pts/3", 1 }, { POD_QR_COLOR_AUTO, "tty1", 1 },
+        { POD_QR_COLOR_AUTO, "pts/0", 1 },      { POD_QR_COLOR_AUTO, "console", 1 },
+        { POD_QR_COLOR_AUTO, "ssh", 0 },        { POD_QR_COLOR_AUTO, NULL, 0 },
+        { POD_QR_COLOR_AUTO, "", 0 },           { POD_QR_COLOR_AUTO, ":0", 0 },
+        { POD_QR_COLOR_YES, "ssh", 1 },         { POD_QR_COLOR_YES, NULL, 1 },
+        { POD_QR_COLOR_NO, "/dev/pts/3", 0 },
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        assert_int_equal(pod_qr_colors(cases[i].color, cases[i].tty), cases[i].colors);
+}
+
+/* Only '\n' and the QR code's own two colour escapes may reach the
+ * terminal below 0x20; and no DEL or C1. */
 static void assert_no_controls(const char *text)
 {
     for (const unsigned char *p = (const unsigned char *)text; *p != '\0'; p++) {
+        if (strncmp((const char *)p, INK_ON, strlen(INK_ON)) == 0 ||
+            strncmp((const char *)p, INK_OFF, strlen(INK_OFF)) == 0) {
+            p += 1;
+            continue;
+        }
         assert_true(*p >= 0x20 || *p == '\n');
         assert_true(*p != 0x7F);
         assert_false(p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F);
@@ -166,11 +199,14 @@ static void test_controls_removed(void **state)
 
 static void test_qr_prefers_uri_complete(void **state)
 {
-    char *text = pod_prompt_text(&sample, POD_QR_UTF8);
-    char *complete = pod_qr_text(sample.verification_uri_complete, POD_QR_UTF8);
-    char *plain = pod_qr_text(sample.verification_uri, POD_QR_UTF8);
+    struct pod_prompt_info info = sample;
+    char *text, *complete, *plain;
 
     (void)state;
+    info.qr_colors = 1;
+    text = pod_prompt_text(&info, POD_QR_UTF8);
+    complete = pod_qr_text(sample.verification_uri_complete, POD_QR_UTF8, 1);
+    plain = pod_qr_text(sample.verification_uri, POD_QR_UTF8, 1);
     assert_non_null(complete);
     assert_non_null(plain);
     assert_non_null(strstr(text, complete));
@@ -195,7 +231,7 @@ static void test_qr_falls_back_to_uri(void **state)
     (void)state;
     info.verification_uri_complete = "http://idp.example/device?user_code=WDJB-MJHT";
     text = pod_prompt_text(&info, POD_QR_ASCII);
-    plain = pod_qr_text(info.verification_uri, POD_QR_ASCII);
+    plain = pod_qr_text(info.verification_uri, POD_QR_ASCII, 0);
     assert_non_null(plain);
     assert_non_null(strstr(text, plain));
     free(text);
@@ -209,8 +245,9 @@ static void test_qr_off(void **state)
     (void)state;
     assert_null(strstr(text, "Or scan"));
     assert_null(strstr(text, FULL));
-    assert_null(strstr(text, "##"));
-    assert_null(pod_qr_text(sample.verification_uri, POD_QR_OFF));
+    assert_null(strstr(text, "#"));
+    assert_null(pod_qr_text(sample.verification_uri, POD_QR_OFF, 0));
+    assert_null(pod_qr_text(sample.verification_uri, POD_QR_OFF, 1));
     free(text);
 }
 
@@ -236,13 +273,13 @@ static void test_bad_uri_no_qr(void **state)
     };
 
     (void)state;
-    assert_null(pod_qr_text(NULL, POD_QR_UTF8));
+    assert_null(pod_qr_text(NULL, POD_QR_UTF8, 0));
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct pod_prompt_info info = sample;
         char *text;
 
-        assert_null(pod_qr_text(bad[i], POD_QR_UTF8));
-        assert_null(pod_qr_text(bad[i], POD_QR_ASCII));
+        assert_null(pod_qr_text(bad[i], POD_QR_UTF8, 0));
+        assert_null(pod_qr_text(bad[i], POD_QR_ASCII, 1));
         info.verification_uri = bad[i];
         info.verification_uri_complete = NULL;
         text = pod_prompt_text(&info, POD_QR_UTF8);
@@ -267,7 +304,7 @@ static void test_bad_uri_no_qr(void **state)
 static void test_qr_max_length(void **state)
 {
     char *uri = long_uri(512);
-    char *qr = pod_qr_text(uri, POD_QR_UTF8);
+    char *qr = pod_qr_text(uri, POD_QR_UTF8, 0);
 
     (void)state;
     assert_non_null(qr);
@@ -275,9 +312,11 @@ static void test_qr_max_length(void **state)
     free(uri);
 }
 
-/* Reads the drawn text back into light/dark modules, (n + 1) rows of n so
- * the half row under an odd UTF-8 drawing is read too; returns the rows. */
-static int read_modules(const char *text, enum pod_qr_mode mode, int n, unsigned char *light)
+/* Reads the drawn text back into inked/blank cells, (n + 1) rows of n so
+ * the half row under an odd UTF-8 drawing is read too; each line wrapped
+ * in the colour pair when colors is set.  Returns the rows. */
+static int read_modules(const char *text, enum pod_qr_mode mode, int colors, int n,
+                        unsigned char *ink)
 {
     static const struct {
         const char *s;
@@ -288,57 +327,66 @@ static int read_modules(const char *text, enum pod_qr_mode mode, int n, unsigned
 
     for (const char *p = text; *p != '\0'; p++, y += rows) {
         assert_true(y + rows <= n + 1);
+        if (colors) {
+            assert_memory_equal(p, INK_ON, strlen(INK_ON));
+            p += strlen(INK_ON);
+        }
         for (int x = 0; x < n; x++) {
             if (mode == POD_QR_ASCII) {
-                assert_true(strncmp(p, "##", 2) == 0 || strncmp(p, "  ", 2) == 0);
-                light[y * n + x] = *p == ' ';
-                p += 2;
+                assert_true(*p == '#' || *p == ' ');
+                ink[y * n + x] = *p++ == '#';
                 continue;
             }
             size_t k = 0;
             while (k < 4 && strncmp(p, utf8[k].s, strlen(utf8[k].s)) != 0)
                 k++;
             assert_true(k < 4);
-            light[y * n + x] = utf8[k].top;
-            light[(y + 1) * n + x] = utf8[k].bottom;
+            ink[y * n + x] = utf8[k].top;
+            ink[(y + 1) * n + x] = utf8[k].bottom;
             p += strlen(utf8[k].s);
+        }
+        if (colors) {
+            assert_memory_equal(p, INK_OFF, strlen(INK_OFF));
+            p += strlen(INK_OFF);
         }
         assert_int_equal(*p, '\n');
     }
     return y;
 }
 
-static void assert_round_trip(const char *uri, enum pod_qr_mode mode)
+/* Ink: the light modules and the quiet zone without colours (text colour
+ * on a dark terminal), the dark modules with them (black on white). */
+static void assert_round_trip(const char *uri, enum pod_qr_mode mode, int colors)
 {
     QRcode *qr = QRcode_encodeString(uri, 0, QR_ECLEVEL_L, QR_MODE_8, 1);
-    char *text = pod_qr_text(uri, mode);
+    char *text = pod_qr_text(uri, mode, colors);
     int w, n, rows;
-    unsigned char *light;
+    unsigned char *ink;
 
     assert_non_null(qr);
     assert_non_null(text);
     w = qr->width;
     n = w + 2 * MARGIN;
-    light = calloc((size_t)n * (n + 1), 1);
-    assert_non_null(light);
-    rows = read_modules(text, mode, n, light);
+    ink = calloc((size_t)n * (n + 1), 1);
+    assert_non_null(ink);
+    rows = read_modules(text, mode, colors, n, ink);
     assert_int_equal(rows, mode == POD_QR_UTF8 ? n + 1 : n);
     for (int y = 0; y < rows; y++) {
         for (int x = 0; x < n; x++) {
-            int qx = x - MARGIN, qy = y - MARGIN, expect;
+            int qx = x - MARGIN, qy = y - MARGIN, light;
 
-            if (y == n)
-                expect = 0; /* under the drawing: terminal background */
-            else if (qx < 0 || qy < 0 || qx >= w || qy >= w)
-                expect = 1; /* quiet zone */
-            else
-                expect = !(qr->data[qy * w + qx] & 1);
-            if (light[y * n + x] != expect)
-                fail_msg("%s: module (%d,%d) of %s", mode == POD_QR_UTF8 ? "UTF-8" : "ASCII",
-                         x, y, uri);
+            if (y == n) {
+                /* under the drawing: background, never ink */
+                assert_int_equal(ink[y * n + x], 0);
+                continue;
+            }
+            light = qx < 0 || qy < 0 || qx >= w || qy >= w || !(qr->data[qy * w + qx] & 1);
+            if (ink[y * n + x] != (colors ? !light : light))
+                fail_msg("%s colors=%d: module (%d,%d) of %s",
+                         mode == POD_QR_UTF8 ? "UTF-8" : "ASCII", colors, x, y, uri);
         }
     }
-    free(light);
+    free(ink);
     free(text);
     QRcode_free(qr);
 }
@@ -355,11 +403,169 @@ static void test_qr_round_trip(void **state)
     };
 
     (void)state;
-    for (size_t i = 0; i < sizeof(uris) / sizeof(uris[0]); i++) {
-        assert_round_trip(uris[i], POD_QR_UTF8);
-        assert_round_trip(uris[i], POD_QR_ASCII);
-    }
+    for (size_t i = 0; i < sizeof(uris) / sizeof(uris[0]); i++)
+        for (int colors = 0; colors < 2; colors++) {
+            assert_round_trip(uris[i], POD_QR_UTF8, colors);
+            assert_round_trip(uris[i], POD_QR_ASCII, colors);
+        }
     free(big);
+}
+
+/* The drawing fits 80 columns for the URIs IdPs send (the man page's size
+ * table): up to 150 bytes is version 7, 45 modules + the quiet zone. */
+static void test_qr_width(void **state)
+{
+    char *uri = long_uri(150);
+
+    (void)state;
+    for (int mode = POD_QR_UTF8; mode <= POD_QR_ASCII; mode++) {
+        char *qr = pod_qr_text(uri, mode, 0);
+        size_t cols = 0;
+
+        assert_non_null(qr);
+        for (const unsigned char *p = (const unsigned char *)qr; *p != '\n'; p++)
+            cols += (*p & 0xC0) != 0x80; /* one per character */
+        assert_int_equal(cols, 45 + 2 * MARGIN);
+        free(qr);
+    }
+    free(uri);
+}
+
+/* A terminal, painted: 8x16-pixel cells, grey levels, the text colour on
+ * the background; the QR code's colour pair switches to black on white. */
+struct term {
+    unsigned char fg, bg;
+};
+static const struct term light_term = { 0x10, 0xF4 }, dark_term = { 0xD0, 0x1E };
+#define CELL_W 8
+#define CELL_H 16
+#define BORDER 3 /* cells of terminal around the drawing */
+
+/* Paints text into a PGM file at path, as a terminal would show it. */
+static void render_pgm(const char *text, struct term t, const char *path)
+{
+    int cols = 0, lines = 0, c = 0;
+    const char *p;
+
+    for (p = text; *p != '\0'; p++) {
+        if (*p == '\n') {
+            lines++;
+            cols = c > cols ? c : cols;
+            c = 0;
+        } else if (*p == '\033') {
+            p = strchr(p, 'm');
+        } else if ((*p & 0xC0) != 0x80) {
+            c++;
+        }
+    }
+    int w = (cols + 2 * BORDER) * CELL_W, h = (lines + 2 * BORDER) * CELL_H;
+    unsigned char *img = malloc((size_t)w * h);
+    unsigned char fg = t.fg, bg = t.bg;
+    int x = BORDER, y = BORDER;
+
+    assert_non_null(img);
+    memset(img, t.bg, (size_t)w * h);
+    for (p = text; *p != '\0'; p++) {
+        int top, bottom;
+
+        if (*p == '\n') {
+            x = BORDER;
+            y++;
+            continue;
+        }
+        if (strncmp(p, INK_ON, strlen(INK_ON)) == 0 || strncmp(p, INK_OFF, strlen(INK_OFF)) == 0) {
+            int on = strncmp(p, INK_ON, strlen(INK_ON)) == 0;
+
+            fg = on ? 0x00 : t.fg;
+            bg = on ? 0xFF : t.bg;
+            p = strchr(p, 'm');
+            continue;
+        }
+        if (strncmp(p, FULL, 3) == 0 || *p == '#')
+            top = bottom = 1;
+        else if (strncmp(p, UPPER, 3) == 0)
+            top = 1, bottom = 0;
+        else if (strncmp(p, LOWER, 3) == 0)
+            top = 0, bottom = 1;
+        else
+            top = bottom = 0;
+        if ((unsigned char)*p >= 0x80)
+            p += 2;
+        for (int py = 0; py < CELL_H; py++)
+            memset(img + (size_t)(y * CELL_H + py) * w + x * CELL_W,
+                   (py < CELL_H / 2 ? top : bottom) ? fg : bg, CELL_W);
+        x++;
+    }
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fprintf(f, "P5\n%d %d\n255\n", w, h);
+    assert_int_equal(fwrite(img, 1, (size_t)w * h, f), (size_t)w * h);
+    assert_int_equal(fclose(f), 0);
+    free(img);
+}
+
+/* What zbarimg reads in the image ("" for nothing). */
+static void zbar_read(const char *path, int inverted, char *out, size_t size)
+{
+    char cmd[512];
+    FILE *f;
+    size_t len;
+
+    snprintf(cmd, sizeof(cmd), "zbarimg -q --raw %s '%s' 2>/dev/null",
+             inverted ? "-Stest-inverted" : "", path);
+    f = popen(cmd, "r");
+    assert_non_null(f);
+    len = fread(out, 1, size - 1, f);
+    pclose(f);
+    out[len] = '\0';
+    if (len > 0 && out[len - 1] == '\n')
+        out[len - 1] = '\0';
+}
+
+/* The drawn text, painted on a light and on a dark terminal, read back by
+ * zbar: with colours a normal code on both; without, normal on the dark
+ * one and inverted on the light one (read by the readers that scan
+ * inverted codes, as zbar with test-inverted). */
+static void test_qr_scans(void **state)
+{
+    static const struct {
+        enum pod_qr_mode mode;
+        int colors, light_normal, dark_normal;
+    } cases[] = {
+        { POD_QR_UTF8, 1, 1, 1 },
+        { POD_QR_ASCII, 1, 1, 1 },
+        { POD_QR_UTF8, 0, 0, 1 },
+        { POD_QR_ASCII, 0, 0, 1 },
+    };
+    char dir[] = "/tmp/test_prompt.XXXXXX", path[64], got[1024];
+    const char *uri = "https://login.example.com/realms/corp/device?user_code=WDJB-MJHT";
+
+    (void)state;
+    if (system("command -v zbarimg >/dev/null 2>&1") != 0)
+        skip();
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/qr.pgm", dir);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *qr = pod_qr_text(uri, cases[i].mode, cases[i].colors);
+
+        assert_non_null(qr);
+        for (int dark = 0; dark < 2; dark++) {
+            int normal = dark ? cases[i].dark_normal : cases[i].light_normal;
+
+            render_pgm(qr, dark ? dark_term : light_term, path);
+            zbar_read(path, 0, got, sizeof(got));
+            if (strcmp(got, normal ? uri : "") != 0)
+                fail_msg("mode %d colors %d on %s: read \"%s\"", cases[i].mode,
+                         cases[i].colors, dark ? "dark" : "light", got);
+            if (!normal) {
+                zbar_read(path, 1, got, sizeof(got));
+                assert_string_equal(got, uri);
+            }
+        }
+        free(qr);
+    }
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
 }
 
 int main(void)
@@ -370,7 +576,8 @@ int main(void)
         cmocka_unit_test(test_text_exact_without_qr),
         cmocka_unit_test(test_text_fields),
         cmocka_unit_test(test_no_rhost),
-        cmocka_unit_test(test_no_uri_complete),
+        cmocka_unit_test(test_uri_complete_not_text),
+        cmocka_unit_test(test_qr_colors_table),
         cmocka_unit_test(test_controls_removed),
         cmocka_unit_test(test_qr_prefers_uri_complete),
         cmocka_unit_test(test_qr_falls_back_to_uri),
@@ -378,6 +585,8 @@ int main(void)
         cmocka_unit_test(test_bad_uri_no_qr),
         cmocka_unit_test(test_qr_max_length),
         cmocka_unit_test(test_qr_round_trip),
+        cmocka_unit_test(test_qr_width),
+        cmocka_unit_test(test_qr_scans),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

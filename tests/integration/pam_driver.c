@@ -2,8 +2,9 @@
 /* Copyright (c) 2026 The pam_oauth_device authors */
 /* A PAM application for the integration tests: loads the BUILT module
  * through real libpam (pam_start_confdir), shows what the module says,
- * and at the prompt starts an approver command in the background, as a
- * person would open the browser.  Prints PAM_RESULT=<name> and exits with
+ * and at the prompt (or at the instructions when nothing is asked) starts
+ * an approver command in the background, as a person would open the
+ * browser.  Prints PAM_RESULT=<name> and exits with
  * the PAM code. */
 #include "config.h"
 
@@ -22,6 +23,7 @@ struct driver {
     int conv_fail;
     int conv_again;  /* answer the prompt with PAM_CONV_AGAIN */
     int answer_ms;   /* wait this long before answering the prompt */
+    int never;       /* never answer the prompt (the module must end it) */
     int calls;
     pid_t approver;
     char *info;
@@ -35,6 +37,24 @@ static char *xstrdup(const char *s)
         exit(99);
     }
     return d;
+}
+
+/* The person opens the browser: at the prompt, or at the instructions
+ * when the module asks nothing (prompt = none). */
+static void start_approver(struct driver *d)
+{
+    pid_t pid;
+
+    if (d->approve_cmd == NULL || d->approver != 0)
+        return;
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        setenv("POD_INFO", d->info ? d->info : "", 1);
+        execl("/bin/sh", "sh", "-c", d->approve_cmd, (char *)NULL);
+        _exit(127);
+    }
+    d->approver = pid;
 }
 
 static int conv(int n, const struct pam_message **msg,
@@ -55,6 +75,8 @@ static int conv(int n, const struct pam_message **msg,
                    i, msg[i]->msg);
             free(d->info);
             d->info = xstrdup(msg[i]->msg);
+            if (n == 1 && msg[i]->msg_style == PAM_TEXT_INFO)
+                start_approver(d);
             break;
         case PAM_PROMPT_ECHO_ON:
         case PAM_PROMPT_ECHO_OFF:
@@ -65,14 +87,12 @@ static int conv(int n, const struct pam_message **msg,
                 free(r);
                 return d->conv_fail ? PAM_CONV_ERR : PAM_CONV_AGAIN;
             }
-            if (d->approve_cmd != NULL && d->approver == 0) {
-                pid_t pid = fork();
-                if (pid == 0) {
-                    setenv("POD_INFO", d->info ? d->info : "", 1);
-                    execl("/bin/sh", "sh", "-c", d->approve_cmd, (char *)NULL);
-                    _exit(127);
-                }
-                d->approver = pid;
+            start_approver(d);
+            while (d->never) {
+                /* A person who never presses Enter: only the module's
+                 * cancellation (at a cancellation point) ends this. */
+                struct timespec ts = { 1, 0 };
+                nanosleep(&ts, NULL);
             }
             if (d->answer_ms > 0) {
                 /* Enter pressed late: the approver works meanwhile. */
@@ -113,6 +133,7 @@ int main(int argc, char **argv)
     struct driver d = { 0 };
     struct pam_conv pc = { conv, &d };
     const char *confdir = NULL, *service = "pod-test", *user = NULL, *rhost = NULL;
+    const char *tty = NULL;
     pam_handle_t *pamh = NULL;
     int flags = 0, rc, opt, sigint_ms = -1;
     pid_t killer = 0;
@@ -125,6 +146,8 @@ int main(int argc, char **argv)
         { "conv-fail", no_argument, NULL, 'f' },
         { "conv-again", no_argument, NULL, 'g' },
         { "answer-after", required_argument, NULL, 'w' },
+        { "never-answer", no_argument, NULL, 'n' },
+        { "tty", required_argument, NULL, 't' },
         { "silent", no_argument, NULL, 'q' },
         { "sigint-after", required_argument, NULL, 'i' },
         { NULL, 0, NULL, 0 },
@@ -140,12 +163,15 @@ int main(int argc, char **argv)
         case 'f': d.conv_fail = 1; break;
         case 'g': d.conv_again = 1; break;
         case 'w': d.answer_ms = atoi(optarg); break;
+        case 'n': d.never = 1; break;
+        case 't': tty = optarg; break;
         case 'q': flags |= PAM_SILENT; break;
         case 'i': sigint_ms = atoi(optarg); break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
-                    "[--answer-after MS] [--silent] [--sigint-after MS]\n");
+                    "[--answer-after MS] [--never-answer] [--tty TTY] [--silent] "
+                    "[--sigint-after MS]\n");
             return 99;
         }
     }
@@ -160,8 +186,10 @@ int main(int argc, char **argv)
         sigemptyset(&set);
         sigaddset(&set, SIGINT);
         sigprocmask(SIG_BLOCK, &set, NULL);
-        killer = fork();
-        if (killer == 0) {
+        /* 0: pending before the module starts (an earlier Ctrl-C). */
+        if (sigint_ms == 0)
+            raise(SIGINT);
+        else if ((killer = fork()) == 0) {
             struct timespec ts = { sigint_ms / 1000, (sigint_ms % 1000) * 1000000L };
             nanosleep(&ts, NULL);
             kill(getppid(), SIGINT);
@@ -171,6 +199,8 @@ int main(int argc, char **argv)
     rc = pam_start_confdir(service, user, &pc, confdir, &pamh);
     if (rc == PAM_SUCCESS && rhost != NULL)
         rc = pam_set_item(pamh, PAM_RHOST, rhost);
+    if (rc == PAM_SUCCESS && tty != NULL)
+        rc = pam_set_item(pamh, PAM_TTY, tty);
     if (rc == PAM_SUCCESS)
         rc = pam_authenticate(pamh, flags);
     printf("PAM_RESULT=%s\n", pam_name(rc));

@@ -27,23 +27,23 @@ bool pod_host_shows_text(const char *service, const char *tty)
 
 /* By the audit reason's first word (one per outcome kind, README "How it
  * works"): never the IdP's own text, never which account signed in. */
+#define MAX_KINDS 4
 static const struct {
-    const char *kind;
     const char *words;
+    const char *kinds[MAX_KINDS];
 } outcomes[] = {
-    { "denied:", N_("The sign-in was denied at the identity provider.") },
-    { "expired:", N_("The code expired before the sign-in was approved. Try again for a new code.") },
-    { "timeout:", N_("The time for this sign-in ran out. Try again for a new code.") },
-    { "interrupted:", N_("Sign-in cancelled.") },
-    { "username_claim:", N_("You signed in with an account that is not allowed for this login.") },
-    { "user_map", N_("You signed in with an account that is not allowed for this login.") },
-    { "allowed_domains:", N_("You signed in with an account that is not allowed for this login.") },
-    { "email_verified:", N_("You signed in with an account that is not allowed for this login.") },
-    { "allowed_groups:", N_("Your account is not in a group this host requires.") },
-    { "required_groups:", N_("Your account is not in a group this host requires.") },
-    { "required_acr:", N_("This login needs a stronger sign-in (for example multi-factor authentication).") },
-    { "required_amr:", N_("This login needs a stronger sign-in (for example multi-factor authentication).") },
-    { "unreachable:", N_("The identity provider cannot be reached. Try again later.") },
+    { N_("The sign-in was denied at the identity provider."), { "denied:" } },
+    { N_("The code expired before the sign-in was approved. Try again for a new code."),
+      { "expired:" } },
+    { N_("The time for this sign-in ran out. Try again for a new code."), { "timeout:" } },
+    { N_("Sign-in cancelled."), { "interrupted:" } },
+    { N_("You signed in with an account that is not allowed for this login."),
+      { "username_claim:", "user_map", "allowed_domains:", "email_verified:" } },
+    { N_("Your account is not in a group this host requires."),
+      { "allowed_groups:", "required_groups:" } },
+    { N_("This login needs a stronger sign-in (for example multi-factor authentication)."),
+      { "required_acr:", "required_amr:" } },
+    { N_("The identity provider cannot be reached. Try again later."), { "unreachable:" } },
 };
 
 const char *pod_outcome_words(const char *reason, bool refused)
@@ -51,8 +51,9 @@ const char *pod_outcome_words(const char *reason, bool refused)
     if (reason == NULL)
         return NULL;
     for (size_t i = 0; i < ARRAY_SIZE(outcomes); i++)
-        if (strncmp(reason, outcomes[i].kind, strlen(outcomes[i].kind)) == 0)
-            return outcomes[i].words;
+        for (size_t k = 0; k < MAX_KINDS && outcomes[i].kinds[k] != NULL; k++)
+            if (strncmp(reason, outcomes[i].kinds[k], strlen(outcomes[i].kinds[k])) == 0)
+                return outcomes[i].words;
     /* The IdP's errors, bad answers, a token that fails validation: the
      * person can only retry or tell the administrator, who has the log. */
     if (refused)

@@ -296,9 +296,8 @@ static int step_failed(struct pod_http *http, int rc, const char *own, bool own_
     return rc;
 }
 
-/* The instructions for this device code: the prompt text, the code's
- * validity (until deadline) and, where the host shows text at once, a
- * line saying that the module is waiting.  malloc'd, NULL when memory is
+/* The instructions for this device code: the prompt text and how long
+ * the code is valid (until deadline).  malloc'd, NULL when memory is
  * short. */
 static char *instructions(const struct pod_options *opts, const struct pod_request *req,
                           const char *user, const struct pod_device_code *dev,

@@ -17,6 +17,7 @@ E2E_MARK="pod-e2e test user"   # GECOS of the users the tests create
 E2E_CLEANUP=()
 # The instructions' last line, where nothing is asked (sudo, login: the
 # module polls at once): drive.exp's "prompt" there.
+# shellcheck disable=SC2034 # read by the tests
 E2E_NO_PROMPT_RE='The code expires in [0-9]+ minutes?\.'
 
 # e2e_on_exit COMMAND...: run COMMAND (eval'd) at exit, last registered first.
@@ -240,9 +241,6 @@ e2e_teardown() {
         eval "${E2E_CLEANUP[$i]}" >/dev/null 2>&1
     done
     E2E_CLEANUP=()
-# The instructions' last line, where nothing is asked (sudo, login: the
-# module polls at once): drive.exp's "prompt" there.
-E2E_NO_PROMPT_RE='The code expires in [0-9]+ minutes?\.'
     set -e
 }
 

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,19 @@ static void start_approver(struct driver *d)
     d->approver = pid;
 }
 
+/* A person who never presses Enter: only the module's cancellation (at a
+ * cancellation point) ends this; the answers are freed then, as a
+ * cancel-safe host does. */
+static void never_answer(struct pam_response *r)
+{
+    pthread_cleanup_push(free, r);
+    for (;;) {
+        struct timespec ts = { 1, 0 };
+        nanosleep(&ts, NULL);
+    }
+    pthread_cleanup_pop(0);
+}
+
 static int conv(int n, const struct pam_message **msg,
                 struct pam_response **resp, void *data)
 {
@@ -88,12 +102,8 @@ static int conv(int n, const struct pam_message **msg,
                 return d->conv_fail ? PAM_CONV_ERR : PAM_CONV_AGAIN;
             }
             start_approver(d);
-            while (d->never) {
-                /* A person who never presses Enter: only the module's
-                 * cancellation (at a cancellation point) ends this. */
-                struct timespec ts = { 1, 0 };
-                nanosleep(&ts, NULL);
-            }
+            if (d->never)
+                never_answer(r);
             if (d->answer_ms > 0) {
                 /* Enter pressed late: the approver works meanwhile. */
                 struct timespec ts = { d->answer_ms / 1000, (d->answer_ms % 1000) * 1000000L };

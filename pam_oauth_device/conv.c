@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Copyright (c) 2026 The pam_oauth_device authors */
-/* The PAM conversation: the instructions and the Enter prompt in one call. */
+/* The PAM conversation: the instructions and the Enter prompt in one call,
+ * or one message shown at once. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -42,4 +43,23 @@ int pod_conv_show(pam_handle_t *pamh, const char *info, const char *prompt)
     /* A non-blocking application asks to be called again: the PAM
      * convention for that is PAM_INCOMPLETE, not a failure. */
     return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : PAM_CONV_ERR;
+}
+
+int pod_conv_say(pam_handle_t *pamh, int style, const char *text)
+{
+    const struct pam_conv *conv = NULL;
+    const struct pam_message msg = { style, text };
+    const struct pam_message *msgp = &msg;
+    struct pam_response *resp = NULL;
+    int rc;
+
+    rc = pam_get_item(pamh, PAM_CONV, (const void **)&conv);
+    if (rc != PAM_SUCCESS || conv == NULL || conv->conv == NULL)
+        return PAM_CONV_ERR;
+    rc = conv->conv(1, &msgp, &resp, conv->appdata_ptr);
+    if (resp != NULL) {
+        pod_free_secret(resp[0].resp);
+        free(resp);
+    }
+    return rc == PAM_SUCCESS ? PAM_SUCCESS : PAM_CONV_ERR;
 }

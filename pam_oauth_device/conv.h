@@ -12,4 +12,8 @@
  * failed (the client is gone). */
 int pod_conv_show(pam_handle_t *pamh, const char *info, const char *prompt);
 
+/* One message of this PAM style (PAM_TEXT_INFO, PAM_ERROR_MSG): a PAM
+ * code. */
+int pod_conv_say(pam_handle_t *pamh, int style, const char *text);
+
 #endif

@@ -5,6 +5,7 @@
 
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "accounts.h"
+#include "asker.h"
 #include "claims.h"
 #include "clock.h"
 #include "device_flow.h"
@@ -26,9 +28,14 @@
 #include "list.h"
 #include "log.h"
 #include "login.h"
+#include "messages.h"
 #include "options_rules.h"
 #include "prompt.h"
 #include "session_groups.h"
+
+#define KIND_INTERRUPTED "interrupted:" /* device_flow.c's audit reason */
+/* What a Ctrl-C returns (README "Return codes"). */
+#define POD_RC_CANCELLED PAM_AUTH_ERR
 
 _Static_assert(POD_IDENTITY_OK == PAM_SUCCESS && POD_IDENTITY_DENIED == PAM_AUTH_ERR,
                "pod_identity_check answers with PAM codes");
@@ -297,16 +304,16 @@ static int step_failed(struct pod_http *http, int rc, const char *own, bool own_
     return rc;
 }
 
-/* The instructions for this device code, shown and acknowledged; on a
- * failed conversation *reason says so. */
-static int prompt_user(pam_handle_t *pamh, const struct pod_options *opts,
-                       const struct pod_request *req, const char *user,
-                       const struct pod_device_code *dev,
-                       pod_show_fn show, void *show_ctx, const char **reason)
+/* The instructions for this device code: the prompt text and how long
+ * the code is valid (until deadline).  malloc'd, NULL when memory is
+ * short. */
+static char *instructions(const struct pod_options *opts, const struct pod_request *req,
+                          const char *user, const struct pod_device_code *dev,
+                          int64_t deadline)
 {
     char host[256] = "this host";
-    char *info;
-    int rc;
+    char *text, *expiry, *out = NULL;
+    size_t n;
 
     gethostname(host, sizeof(host) - 1);
     {
@@ -320,17 +327,37 @@ static int prompt_user(pam_handle_t *pamh, const struct pod_options *opts,
             .user_code = dev->user_code,
             .qr_colors = pod_qr_colors(opts->qr_color, req->tty),
         };
-        info = pod_prompt_text(&pi, opts->qr);
+        text = pod_prompt_text(&pi, opts->qr);
     }
-    if (info == NULL)
-        return PAM_BUF_ERR;
-    rc = show(show_ctx, info, POD_PROMPT_ENTER);
-    free(info);
-    if (rc != PAM_SUCCESS) {
-        pod_log(pamh, LOG_ERR, "conversation failed: %s", pam_strerror(pamh, rc));
-        *reason = "the conversation failed";
+    expiry = pod_expiry_line((long)((deadline - pod_monotonic_ms()) / 1000));
+    if (text != NULL && expiry != NULL) {
+        n = strlen(text) + strlen(expiry) + 2;
+        if ((out = malloc(n)) != NULL)
+            snprintf(out, n, "%s\n%s", text, expiry);
     }
-    return rc;
+    free(text);
+    free(expiry);
+    return out;
+}
+
+/* What the person reads at the end: one line on approval where the host
+ * shows text at once, the outcome's words on a failure they can act on. */
+static void tell_outcome(const struct pod_ui *ui, bool at_once, int rc, const char *reason)
+{
+    const char *words;
+
+    if (rc == PAM_SUCCESS) {
+        if (at_once)
+            ui->say(ui->ctx, PAM_TEXT_INFO, _("Sign-in approved."));
+        return;
+    }
+    /* No such user, not for this module: nothing to say (sshd asks for
+     * invalid users too, and must not tell them apart). */
+    if (rc == PAM_USER_UNKNOWN || rc == PAM_IGNORE)
+        return;
+    words = pod_outcome_words(reason, rc == PAM_AUTH_ERR || rc == PAM_AUTHINFO_UNAVAIL);
+    if (words != NULL)
+        ui->say(ui->ctx, PAM_ERROR_MSG, _(words));
 }
 
 /* Who signed in: without an issuer the user API's answer (*merged); else
@@ -395,21 +422,68 @@ static int local_account(pam_handle_t *pamh, const struct pod_options *opts,
     return for_this_user(pamh, opts, pw);
 }
 
+/* The Enter prompt, after the sign-in's outcome is known: sshd goes on
+ * only once it is answered, so the module waits for it until the login's
+ * deadline, then ends it (the thread is always joined).  rc, or why the
+ * prompt makes the login fail. */
+static int finish_prompt(struct pod_asker *asker, int64_t deadline, int rc,
+                         const char **reason)
+{
+    int asked = PAM_SUCCESS;
+    /* Also after a failure: sshd shows the reason only with the answer. */
+    bool answered = pod_asker_wait(asker, deadline, &asked);
+
+    pod_asker_end(asker);
+    if (rc != PAM_SUCCESS)
+        return rc;
+    if (!answered) {
+        *reason = pod_interrupt_pending() ? KIND_INTERRUPTED " a signal came before the answer"
+                  : "timeout: approved, but the prompt was not answered in time";
+        return PAM_AUTH_ERR;
+    }
+    if (asked != PAM_SUCCESS)
+        *reason = "the conversation failed";
+    return asked;
+}
+
+/* A conversation that fails at once (no client, PAM_CONV_AGAIN) ends the
+ * login before the first poll, which is due at first_poll anyway.  A PAM
+ * code: PAM_SUCCESS while the prompt is up or answered. */
+static int prompt_failed(struct pod_asker *asker, int64_t first_poll)
+{
+    int asked = PAM_SUCCESS;
+
+    if (pod_asker_wait(asker, first_poll, &asked) && asked != PAM_SUCCESS)
+        return asked;
+    return PAM_SUCCESS;
+}
+
+/* A Ctrl-C: sudo and login report PAM_AUTH_ERR as a failed attempt, not
+ * as the "Critical error - immediate abort" of PAM_ABORT. */
+static int cancelled(int rc, const char *reason)
+{
+    return strncmp(reason, KIND_INTERRUPTED, strlen(KIND_INTERRUPTED)) == 0 ? POD_RC_CANCELLED
+                                                                            : rc;
+}
+
 int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
-              const struct pod_request *req, pod_show_fn show, void *show_ctx)
+              const struct pod_request *req, const struct pod_ui *ui)
 {
     struct pod_http *http = NULL;
     struct pod_endpoints ep = { 0 };
     struct pod_device_code dev = { 0 };
     struct pod_tokens tokens = { 0 };
     struct pod_jwt jwt = { 0 };
+    struct pod_asker asker = { 0 };
     const cJSON *verified = NULL;
     struct pod_identity_result idres;
     cJSON *merged = NULL;
     const char *reason = "the sign-in did not complete", *mapped = NULL;
+    const bool at_once = opts->prompt == POD_ASK_NONE ||
+                         (opts->prompt == POD_ASK_AUTO && ui->text_at_once);
     struct passwd pw;
-    char *pwbuf = NULL;
-    int64_t deadline;
+    char *pwbuf = NULL, *info = NULL;
+    int64_t login_deadline, deadline;
     int rc = PAM_SERVICE_ERR;
 
     /* The catalogues are in $(localedir), fixed at build time, never taken
@@ -421,12 +495,20 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         pod_log(pamh, LOG_ERR, "scope must contain openid");
         return PAM_SERVICE_ERR;
     }
+    if (pod_interrupt_pending()) {
+        /* Ctrl-C at an earlier attempt (sudo asks again): no new code. */
+        reason = KIND_INTERRUPTED " a signal was pending before the login";
+        rc = POD_RC_CANCELLED;
+        audit(pamh, opts, req, NULL, NULL, reason, rc);
+        tell_outcome(ui, at_once, rc, reason);
+        return rc;
+    }
     rc = local_account(pamh, opts, req->user, &pw, &pwbuf);
     if (rc != PAM_SUCCESS) {
         free(pwbuf);
         return rc;
     }
-    deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
+    login_deadline = deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
     http = pod_http_new(pamh, opts);
     if (http == NULL) {
         rc = PAM_AUTHINFO_UNAVAIL;
@@ -447,9 +529,24 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     pod_cache_put_verification_uri(ep.cache, dev.verification_uri);
     if (dev.issued_ms + (int64_t)dev.expires_in * 1000 < deadline)
         deadline = dev.issued_ms + (int64_t)dev.expires_in * 1000;
-    rc = prompt_user(pamh, opts, req, pw.pw_name, &dev, show, show_ctx, &reason);
-    if (rc != PAM_SUCCESS)
+    rc = PAM_BUF_ERR;
+    if ((info = instructions(opts, req, pw.pw_name, &dev, deadline)) == NULL)
         goto out;
+    /* Polling starts as soon as the code is shown: where the host shows
+     * text at once, nothing is asked; otherwise (sshd) the Enter prompt is
+     * up in a second thread meanwhile. */
+    rc = at_once ? ui->say(ui->ctx, PAM_TEXT_INFO, info)
+                 : pod_asker_start(&asker, ui->ask, ui->ctx, info, _(POD_PROMPT_ENTER));
+    if (rc != PAM_SUCCESS) {
+        pod_log(pamh, LOG_ERR, "conversation failed: %s", pam_strerror(pamh, rc));
+        reason = "the conversation failed";
+        goto out;
+    }
+    rc = at_once ? PAM_SUCCESS : prompt_failed(&asker, dev.issued_ms + dev.interval * 1000);
+    if (rc != PAM_SUCCESS) {
+        reason = "the conversation failed";
+        goto out;
+    }
     rc = pod_device_poll(pamh, http, opts, &ep, &dev, deadline, &tokens);
     if (rc != PAM_SUCCESS) {
         rc = step_failed(http, rc, "the sign-in did not complete", false, &reason);
@@ -466,9 +563,14 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     if (rc == PAM_SUCCESS)
         pod_session_groups_stage(pamh, opts, req->user, merged ? merged : jwt.claims);
 out:
+    if (asker.started)
+        rc = finish_prompt(&asker, login_deadline, rc, &reason);
+    rc = cancelled(rc, reason);
     /* Only a verified token (or the user API's answer) may name a subject
      * in the audit trail. */
     audit(pamh, opts, req, verified, mapped, reason, rc);
+    tell_outcome(ui, at_once, rc, reason);
+    free(info);
     cJSON_Delete(merged);
     pod_jwt_free(&jwt);
     pod_tokens_free(&tokens);

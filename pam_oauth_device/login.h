@@ -4,6 +4,7 @@
 #ifndef POD_LOGIN_H
 #define POD_LOGIN_H
 
+#include <stdbool.h>
 #include <security/pam_modules.h>
 #include "options.h"
 
@@ -14,11 +15,20 @@ struct pod_request {
     const char *tty;   /* PAM_TTY, may be NULL */
 };
 
-/* Shows the instructions and waits for the person: returns a PAM code. */
-typedef int (*pod_show_fn)(void *ctx, const char *info, const char *prompt);
+/* How the host talks to the person. */
+struct pod_ui {
+    /* Shows text (a PAM message style: PAM_TEXT_INFO, PAM_ERROR_MSG) and
+     * returns a PAM code. */
+    int (*say)(void *ctx, int style, const char *text);
+    /* Shows info with an echo-on prompt and blocks until it is answered:
+     * a PAM code.  Runs in a second thread while the module polls. */
+    int (*ask)(void *ctx, const char *info, const char *prompt);
+    void *ctx;
+    bool text_at_once; /* say()'s text shows at once (prompt = auto) */
+};
 
 /* Returns the PAM code of the whole login.  Never changes PAM_USER. */
 int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
-              const struct pod_request *req, pod_show_fn show, void *show_ctx);
+              const struct pod_request *req, const struct pod_ui *ui);
 
 #endif

@@ -27,10 +27,12 @@ static const char *const http_or_https[] = { "http://", "https://", NULL };
 static const char *const bool_words[] = { "no", "yes", "false", "true", "0", "1", NULL };
 static const char *const qr_words[] = { "utf8", "ascii", "off", NULL };
 static const char *const qr_color_words[] = { "auto", "yes", "no", NULL };
+static const char *const prompt_words[] = { "auto", "enter", "none", NULL };
 static const char *const userinfo_words[] = { "fallback", "always", "never", NULL };
 
 _Static_assert(sizeof(enum pod_qr_mode) == sizeof(int), "POD_OPT_ENUM stores an int");
 _Static_assert(sizeof(enum pod_qr_color) == sizeof(int), "POD_OPT_ENUM stores an int");
+_Static_assert(sizeof(enum pod_prompt_mode) == sizeof(int), "POD_OPT_ENUM stores an int");
 _Static_assert(sizeof(enum pod_userinfo_mode) == sizeof(int), "POD_OPT_ENUM stores an int");
 _Static_assert(sizeof(enum pod_provider) == sizeof(int), "POD_OPT_ENUM stores an int");
 _Static_assert(POD_MAX_FILE == 64 * 1024, "the messages say 64 KiB");
@@ -95,13 +97,15 @@ static const struct pod_optval table[] = {
       .words = bool_words },
     { .name = "cache_dir", .type = POD_OPT_STRING, .offset = OFF(cache_dir),
       .def = POD_DEFAULT_CACHE_DIR, .check = pod_check_cache_dir },
-    { .name = "timeout", .type = POD_OPT_LONG, .offset = OFF(timeout), .def = "120",
+    { .name = "timeout", .type = POD_OPT_LONG, .offset = OFF(timeout), .def = "100",
       .min = 10, .max = 3600 },
     { .name = "leeway", .type = POD_OPT_LONG, .offset = OFF(leeway), .def = "60",
       .min = 0, .max = 600 },
     { .name = "qr", .type = POD_OPT_ENUM, .offset = OFF(qr), .def = "utf8", .words = qr_words },
     { .name = "qr_color", .type = POD_OPT_ENUM, .offset = OFF(qr_color), .def = "auto",
       .words = qr_color_words },
+    { .name = "prompt", .type = POD_OPT_ENUM, .offset = OFF(prompt), .def = "auto",
+      .words = prompt_words },
     { .name = "debug", .type = POD_OPT_BOOL, .offset = OFF(debug), .def = "no",
       .words = bool_words },
 };

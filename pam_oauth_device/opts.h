@@ -11,6 +11,7 @@
 enum pod_qr_mode { POD_QR_UTF8 = 0, POD_QR_ASCII, POD_QR_OFF };
 enum pod_qr_color { POD_QR_COLOR_AUTO = 0, POD_QR_COLOR_YES, POD_QR_COLOR_NO };
 enum pod_userinfo_mode { POD_USERINFO_FALLBACK = 0, POD_USERINFO_ALWAYS, POD_USERINFO_NEVER };
+enum pod_prompt_mode { POD_ASK_AUTO = 0, POD_ASK_ENTER, POD_ASK_NONE };
 enum pod_provider { POD_PROVIDER_NONE = 0, POD_PROVIDER_GITHUB };
 
 /* provider = github: what it fills in, for the keys not given. */
@@ -45,6 +46,7 @@ struct pod_options {
     long leeway;              /* seconds of clock skew allowed */
     enum pod_qr_mode qr;
     enum pod_qr_color qr_color; /* black on white; auto: not over sshd */
+    enum pod_prompt_mode prompt; /* Enter prompt or not; auto: from the host */
     bool debug;
     /* Mapping and authorization (identity.c); comma lists, NULL: unset. */
     char *username_transform; /* lowercase, strip_domain, in order */

@@ -8,12 +8,18 @@
 
 #include "conv.h"
 #include "login.h"
+#include "messages.h"
 #include "options.h"
 #include "session_groups.h"
 
-static int show_via_pam(void *ctx, const char *info, const char *prompt)
+static int ask_via_pam(void *ctx, const char *info, const char *prompt)
 {
     return pod_conv_show(ctx, info, prompt);
+}
+
+static int say_via_pam(void *ctx, int style, const char *text)
+{
+    return pod_conv_say(ctx, style, text);
 }
 
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
@@ -21,7 +27,8 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
 {
     struct pod_options opts;
     struct pod_request req = { 0 };
-    const void *item = NULL;
+    struct pod_ui ui = { .say = say_via_pam, .ask = ask_via_pam, .ctx = pamh };
+    const void *item = NULL, *tty = NULL;
     int rc;
 
     (void)flags; /* PAM_SILENT: the instructions are the interaction itself. */
@@ -39,9 +46,12 @@ PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
         req.service = item;
     if (pam_get_item(pamh, PAM_RHOST, &item) == PAM_SUCCESS)
         req.rhost = item;
-    if (pam_get_item(pamh, PAM_TTY, &item) == PAM_SUCCESS)
-        req.tty = item;
-    rc = pod_login(pamh, &opts, &req, show_via_pam, pamh);
+    /* prompt = auto: no Enter prompt where the host shows text at once. */
+    if (pam_get_item(pamh, PAM_TTY, &tty) != PAM_SUCCESS)
+        tty = NULL;
+    req.tty = tty;
+    ui.text_at_once = pod_host_shows_text(req.service, tty);
+    rc = pod_login(pamh, &opts, &req, &ui);
 out:
     pod_options_free(&opts);
     return rc;

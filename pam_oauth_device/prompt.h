@@ -8,7 +8,8 @@
 #include "i18n.h"
 #include "opts.h"
 
-#define POD_PROMPT_ENTER _("Press Enter once you have approved the sign-in: ")
+/* Marked for extraction; shown translated. */
+#define POD_PROMPT_ENTER N_("Press Enter once you have approved the sign-in: ")
 #define POD_MAX_DISPLAY 512 /* longest server string we show */
 
 struct pod_prompt_info {

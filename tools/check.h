@@ -30,6 +30,10 @@ void print_result(int rc);
 /* The options as pam_sm_authenticate loads them, config= first. */
 int load_options(const char *config, int nargs, char **args, struct pod_options *opts);
 
+/* Warnings about sshd's LoginGraceTime and MaxStartups, when its
+ * configuration can be read (check_sshd.c). */
+void check_sshd(const struct pod_options *opts);
+
 /* The modes: an exit status each. */
 int mode_config(const char *config, int nargs, char **args);
 int mode_discover(const char *config, int nargs, char **args);

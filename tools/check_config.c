@@ -116,6 +116,7 @@ int mode_config(const char *config, int nargs, char **args)
         print_settings(&opts);
         print_group_map(&opts);
         check_at_login_time(&opts);
+        check_sshd(&opts);
     } else if (config == NULL && access(path, F_OK) != 0 && errno == ENOENT) {
         say(LOG_NOTICE, "%s does not exist: every setting must then come from the "
             "module arguments", path);

@@ -104,12 +104,27 @@ static int show_in_terminal(void *vctx, const char *info, const char *prompt)
     return rc;
 }
 
+/* The terminal shows text at once. */
+static int say_in_terminal(void *vctx, int style, const char *text)
+{
+    (void)vctx;
+    (void)style;
+    fputc('\n', stdout);
+    put_printable(stdout, text, true);
+    fputc('\n', stdout);
+    fflush(stdout);
+    return PAM_SUCCESS;
+}
+
 int mode_login(const char *config, int nargs, char **args, const char *user,
                       const char *service, const char *rhost)
 {
     struct pod_options opts;
     struct pod_request req = { .user = user, .service = service, .rhost = rhost };
     struct show_ctx ctx;
+    const struct pod_ui ui = {
+        .say = say_in_terminal, .ask = show_in_terminal, .ctx = &ctx, .text_at_once = true,
+    };
     sigset_t stop, old;
     int rc;
 
@@ -122,12 +137,13 @@ int mode_login(const char *config, int nargs, char **args, const char *user,
     opts.debug = true;
     ctx.timeout = opts.timeout;
     /* As sudo does: Ctrl-C stays pending, the library notices it and
-     * returns PAM_ABORT, and the result is still printed. */
+     * ends the login ("sign-in cancelled"), and the result is still
+     * printed. */
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGQUIT);
     sigprocmask(SIG_BLOCK, &stop, &old);
-    rc = pod_login(NULL, &opts, &req, show_in_terminal, &ctx);
+    rc = pod_login(NULL, &opts, &req, &ui);
     if (pod_interrupt_pending()) {
         const struct timespec zero = { 0, 0 };
         while (sigtimedwait(&stop, NULL, &zero) > 0)

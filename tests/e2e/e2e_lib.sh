@@ -15,6 +15,10 @@
 E2E_DIR="$top_srcdir/tests/e2e"
 E2E_MARK="pod-e2e test user"   # GECOS of the users the tests create
 E2E_CLEANUP=()
+# The instructions' last line, where nothing is asked (sudo, login: the
+# module polls at once): drive.exp's "prompt" there.
+# shellcheck disable=SC2034 # read by the tests
+E2E_NO_PROMPT_RE='The code expires in [0-9]+ minutes?\.'
 
 # e2e_on_exit COMMAND...: run COMMAND (eval'd) at exit, last registered first.
 e2e_on_exit() {
@@ -142,7 +146,7 @@ e2e_requests() {
 # go to $E2E_WORK/NAME/; sets D_SCREEN (the screen, CRs removed),
 # D_BEFORE (the screen up to the prompt) and D_PROMPTS, D_CODE,
 # D_APPROVER_EXIT, D_EXIT, D_TIMED_OUT, D_PROMPT_MS, D_TOTAL_MS,
-# D_INTERRUPT_MS.
+# D_INTERRUPT_MS, D_APPROVED_MS.
 e2e_drive() {
     local name=$1 out="$E2E_WORK/$1" vars=() k v
     shift
@@ -157,11 +161,11 @@ e2e_drive() {
     tr -d '\r' <"$out/screen" >"$D_SCREEN" 2>/dev/null || : >"$D_SCREEN"
     # shellcheck disable=SC2034 # read by the tests
     D_BEFORE="$out/before-prompt"
-    for k in PROMPTS CODE APPROVER_EXIT EXIT TIMED_OUT PROMPT_MS TOTAL_MS INTERRUPT_MS; do
+    for k in PROMPTS CODE APPROVER_EXIT EXIT TIMED_OUT PROMPT_MS TOTAL_MS INTERRUPT_MS APPROVED_MS; do
         v=$(sed -n "s/^$k=//p" "$out/result" 2>/dev/null)
         printf -v "D_$k" '%s' "$v"
     done
-    echo "# $name: exit=$D_EXIT prompts=$D_PROMPTS code=$D_CODE approver=$D_APPROVER_EXIT prompt_ms=$D_PROMPT_MS total_ms=$D_TOTAL_MS interrupt_ms=$D_INTERRUPT_MS timed_out=$D_TIMED_OUT"
+    echo "# $name: exit=$D_EXIT prompts=$D_PROMPTS code=$D_CODE approver=$D_APPROVER_EXIT prompt_ms=$D_PROMPT_MS total_ms=$D_TOTAL_MS interrupt_ms=$D_INTERRUPT_MS approved_ms=$D_APPROVED_MS timed_out=$D_TIMED_OUT"
     if [ ! -s "$out/result" ]; then
         echo "# drive.exp gave no result:"
         sed 's/^/#   /' "$out/drive.out"

@@ -2,18 +2,20 @@
 /* Copyright (c) 2026 The pam_oauth_device authors */
 /* A PAM application for the integration tests: loads the BUILT module
  * through real libpam (pam_start_confdir), shows what the module says,
- * and at the prompt starts an approver command in the background, as a
- * person would open the browser.  Prints PAM_RESULT=<name> and exits with
- * the PAM code.  --setcred then calls pam_setcred(PAM_ESTABLISH_CRED) from
- * an empty group list and prints the groups it gave (a new handle with
- * --new-handle: only the PAM environment crosses, as in sshd); given
- * twice, it does so twice on the same handle.  SHOWN_MS, DONE_NS, CPU_MS
- * and MAXRSS_KB are for the benchmark (tests/bench). */
+ * and at the prompt (or at the instructions when nothing is asked) starts
+ * an approver command in the background, as a person would open the
+ * browser.  Prints PAM_RESULT=<name> and exits with the PAM code.
+ * --setcred then calls pam_setcred(PAM_ESTABLISH_CRED) from an empty group
+ * list and prints the groups it gave (a new handle with --new-handle: only
+ * the PAM environment crosses, as in sshd); given twice, it does so twice
+ * on the same handle.  SHOWN_MS, DONE_NS, CPU_MS and MAXRSS_KB are for the
+ * benchmark (tests/bench). */
 #include "config.h"
 
 #include <getopt.h>
 #include <grp.h>
 #include <locale.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,7 @@ struct driver {
     int conv_fail;
     int conv_again;  /* answer the prompt with PAM_CONV_AGAIN */
     int answer_ms;   /* wait this long before answering the prompt */
+    int never;       /* never answer the prompt (the module must end it) */
     int calls;
     pid_t approver;
     char *info;
@@ -53,6 +56,37 @@ static char *xstrdup(const char *s)
     return d;
 }
 
+/* The person opens the browser: at the prompt, or at the instructions
+ * when the module asks nothing (prompt = none). */
+static void start_approver(struct driver *d)
+{
+    pid_t pid;
+
+    if (d->approve_cmd == NULL || d->approver != 0)
+        return;
+    fflush(stdout);
+    pid = fork();
+    if (pid == 0) {
+        setenv("POD_INFO", d->info ? d->info : "", 1);
+        execl("/bin/sh", "sh", "-c", d->approve_cmd, (char *)NULL);
+        _exit(127);
+    }
+    d->approver = pid;
+}
+
+/* A person who never presses Enter: only the module's cancellation (at a
+ * cancellation point) ends this; the answers are freed then, as a
+ * cancel-safe host does. */
+static void never_answer(struct pam_response *r)
+{
+    pthread_cleanup_push(free, r);
+    for (;;) {
+        struct timespec ts = { 1, 0 };
+        nanosleep(&ts, NULL);
+    }
+    pthread_cleanup_pop(0);
+}
+
 static int conv(int n, const struct pam_message **msg,
                 struct pam_response **resp, void *data)
 {
@@ -73,6 +107,8 @@ static int conv(int n, const struct pam_message **msg,
                    i, msg[i]->msg);
             free(d->info);
             d->info = xstrdup(msg[i]->msg);
+            if (n == 1 && msg[i]->msg_style == PAM_TEXT_INFO)
+                start_approver(d);
             break;
         case PAM_PROMPT_ECHO_ON:
         case PAM_PROMPT_ECHO_OFF:
@@ -83,15 +119,9 @@ static int conv(int n, const struct pam_message **msg,
                 free(r);
                 return d->conv_fail ? PAM_CONV_ERR : PAM_CONV_AGAIN;
             }
-            if (d->approve_cmd != NULL && d->approver == 0) {
-                pid_t pid = fork();
-                if (pid == 0) {
-                    setenv("POD_INFO", d->info ? d->info : "", 1);
-                    execl("/bin/sh", "sh", "-c", d->approve_cmd, (char *)NULL);
-                    _exit(127);
-                }
-                d->approver = pid;
-            }
+            start_approver(d);
+            if (d->never)
+                never_answer(r);
             if (d->answer_ms > 0) {
                 /* Enter pressed late: the approver works meanwhile. */
                 struct timespec ts = { d->answer_ms / 1000, (d->answer_ms % 1000) * 1000000L };
@@ -203,6 +233,7 @@ int main(int argc, char **argv)
     struct driver d = { 0 };
     struct pam_conv pc = { conv, &d };
     const char *confdir = NULL, *service = "pod-test", *user = NULL, *rhost = NULL;
+    const char *tty = NULL;
     pam_handle_t *pamh = NULL;
     int flags = 0, rc, opt, sigint_ms = -1;
     pid_t killer = 0;
@@ -215,6 +246,8 @@ int main(int argc, char **argv)
         { "conv-fail", no_argument, NULL, 'f' },
         { "conv-again", no_argument, NULL, 'g' },
         { "answer-after", required_argument, NULL, 'w' },
+        { "never-answer", no_argument, NULL, 'n' },
+        { "tty", required_argument, NULL, 't' },
         { "silent", no_argument, NULL, 'q' },
         { "sigint-after", required_argument, NULL, 'i' },
         { "setcred", no_argument, NULL, 'S' },
@@ -236,6 +269,8 @@ int main(int argc, char **argv)
         case 'f': d.conv_fail = 1; break;
         case 'g': d.conv_again = 1; break;
         case 'w': d.answer_ms = atoi(optarg); break;
+        case 'n': d.never = 1; break;
+        case 't': tty = optarg; break;
         case 'q': flags |= PAM_SILENT; break;
         case 'i': sigint_ms = atoi(optarg); break;
         case 'S': so.on++; break;
@@ -249,8 +284,9 @@ int main(int argc, char **argv)
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
-                    "[--answer-after MS] [--silent] [--sigint-after MS] [--setlocale] [--setcred "
-                    "[--new-handle] [--no-auth] [--putenv N=V] [--putenv-between N=V]]\n");
+                    "[--answer-after MS] [--never-answer] [--tty TTY] [--silent] "
+                    "[--sigint-after MS] [--setlocale] [--setcred [--new-handle] [--no-auth] "
+                    "[--putenv N=V] [--putenv-between N=V]]\n");
             return 99;
         }
     }
@@ -265,8 +301,10 @@ int main(int argc, char **argv)
         sigemptyset(&set);
         sigaddset(&set, SIGINT);
         sigprocmask(SIG_BLOCK, &set, NULL);
-        killer = fork();
-        if (killer == 0) {
+        /* 0: pending before the module starts (an earlier Ctrl-C). */
+        if (sigint_ms == 0)
+            raise(SIGINT);
+        else if ((killer = fork()) == 0) {
             struct timespec ts = { sigint_ms / 1000, (sigint_ms % 1000) * 1000000L };
             nanosleep(&ts, NULL);
             kill(getppid(), SIGINT);
@@ -277,6 +315,8 @@ int main(int argc, char **argv)
     rc = pam_start_confdir(service, user, &pc, confdir, &pamh);
     if (rc == PAM_SUCCESS && rhost != NULL)
         rc = pam_set_item(pamh, PAM_RHOST, rhost);
+    if (rc == PAM_SUCCESS && tty != NULL)
+        rc = pam_set_item(pamh, PAM_TTY, tty);
     if (rc == PAM_SUCCESS && !so.no_auth)
         rc = pam_authenticate(pamh, flags);
     print_costs();

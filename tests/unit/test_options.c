@@ -141,7 +141,7 @@ static void test_defaults(void **state)
     assert_null(o.allowed_groups);
     assert_null(o.ca_file);
     assert_null(o.proxy);
-    assert_int_equal(o.timeout, 120);
+    assert_int_equal(o.timeout, 100);
     assert_int_equal(o.leeway, 60);
     assert_int_equal(o.qr, POD_QR_UTF8);
     assert_false(o.debug);

@@ -141,22 +141,20 @@ struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts
     ok &= curl_easy_setopt(c, CURLOPT_NOPROXY, "") == CURLE_OK;
     /* No credentials from a .netrc of the caller's $HOME. */
     ok &= curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) == CURLE_OK;
-    if (opts->ca_file != NULL) {
-        /* Trust only the configured anchors, not the system store too. */
-        ok &= curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file) == CURLE_OK;
+    /* The anchors as the bytes checked at load time (options.c): no path
+     * for libcurl or OpenSSL to open, and with CAINFO and CAPATH unset no
+     * default paths either, which SSL_CERT_FILE and SSL_CERT_DIR steer.
+     * Only a system without a bundle file names OpenSSL's compiled-in
+     * directory. */
+    ok &= curl_easy_setopt(c, CURLOPT_CAINFO, NULL) == CURLE_OK;
+    if (opts->ca_pem != NULL) {
+        struct curl_blob blob = { opts->ca_pem, opts->ca_pem_len, CURL_BLOB_COPY };
+
+        ok &= curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob) == CURLE_OK;
         ok &= curl_easy_setopt(c, CURLOPT_CAPATH, NULL) == CURLE_OK;
     } else {
-        /* The system store by name: libcurl's built-in paths, or else
-         * OpenSSL's compiled-in ones, since with neither set OpenSSL's
-         * default paths follow SSL_CERT_FILE and SSL_CERT_DIR. */
-        char *info = NULL, *path = NULL;
-
-        curl_easy_getinfo(c, CURLINFO_CAINFO, &info);
-        curl_easy_getinfo(c, CURLINFO_CAPATH, &path);
-        if (info == NULL && path == NULL) {
-            ok &= curl_easy_setopt(c, CURLOPT_CAINFO, X509_get_default_cert_file()) == CURLE_OK;
-            ok &= curl_easy_setopt(c, CURLOPT_CAPATH, X509_get_default_cert_dir()) == CURLE_OK;
-        }
+        ok &= opts->ca_file == NULL;
+        ok &= curl_easy_setopt(c, CURLOPT_CAPATH, X509_get_default_cert_dir()) == CURLE_OK;
     }
     if (opts->client_secret != NULL) {
         /* RFC 6749 2.3.1: form-urlencode both before Basic encoding. */

@@ -36,6 +36,9 @@ struct pod_options {
     char *groups_claim;
     char *allowed_groups;     /* comma list; NULL: no group rule */
     char *ca_file;            /* NULL: system store */
+    char *ca_pem;             /* ca_file's or the system bundle's bytes, checked at
+                               * load time; NULL: the system has no bundle file */
+    size_t ca_pem_len;
     char *proxy;              /* NULL: no proxy, environment ignored */
     long timeout;             /* seconds for the whole login */
     long leeway;              /* seconds of clock skew allowed */

@@ -116,6 +116,8 @@ int main(int argc, char **argv)
     pam_handle_t *pamh = NULL;
     int flags = 0, rc, opt, sigint_ms = -1;
     pid_t killer = 0;
+    const char *env_names[8];
+    int n_env = 0;
     static const struct option longopts[] = {
         { "confdir", required_argument, NULL, 'c' },
         { "service", required_argument, NULL, 's' },
@@ -127,6 +129,7 @@ int main(int argc, char **argv)
         { "answer-after", required_argument, NULL, 'w' },
         { "silent", no_argument, NULL, 'q' },
         { "sigint-after", required_argument, NULL, 'i' },
+        { "print-env", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 },
     };
 
@@ -142,10 +145,14 @@ int main(int argc, char **argv)
         case 'w': d.answer_ms = atoi(optarg); break;
         case 'q': flags |= PAM_SILENT; break;
         case 'i': sigint_ms = atoi(optarg); break;
+        case 'e':
+            if (n_env < (int)(sizeof(env_names) / sizeof(env_names[0])))
+                env_names[n_env++] = optarg;
+            break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
-                    "[--answer-after MS] [--silent] [--sigint-after MS]\n");
+                    "[--answer-after MS] [--silent] [--sigint-after MS] [--print-env NAME]...\n");
             return 99;
         }
     }
@@ -175,6 +182,11 @@ int main(int argc, char **argv)
         rc = pam_authenticate(pamh, flags);
     printf("PAM_RESULT=%s\n", pam_name(rc));
     printf("CONV_CALLS=%d\n", d.calls);
+    /* What the host's environment holds after the module ran. */
+    for (int i = 0; i < n_env; i++) {
+        const char *v = getenv(env_names[i]);
+        printf("ENV %s=%s\n", env_names[i], v != NULL ? v : "(unset)");
+    }
     fflush(stdout);
     if (pamh != NULL)
         pam_end(pamh, rc);

@@ -14,6 +14,7 @@
 #include "accounts.h"
 #include "claims.h"
 #include "clock.h"
+#include "decoy.h"
 #include "device_flow.h"
 #include "discovery.h"
 #include "http.h"
@@ -56,9 +57,9 @@ static int in_only_group(pam_handle_t *pamh, const struct passwd *pw, const char
  * business at all, from local data only.  PAM_SUCCESS, PAM_IGNORE, or
  * PAM_SERVICE_ERR (only_group names no group). */
 static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts,
-                         const struct passwd *pw)
+                         const char *user, const struct passwd *pw)
 {
-    const char *why = NULL, *user = pw->pw_name;
+    const char *why = NULL;
     size_t n = strlen(user);
 
     if (pod_list_has(opts->skip_users, user, n, false)) {
@@ -67,7 +68,8 @@ static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts,
                !pod_list_has(opts->only_users, user, n, false)) {
         why = "is not in only_users";
     } else if (opts->only_group != NULL) {
-        int in = in_only_group(pamh, pw, opts->only_group);
+        /* No account (pw NULL) is in no group. */
+        int in = pw != NULL ? in_only_group(pamh, pw, opts->only_group) : 0;
         if (in < 0)
             return PAM_SERVICE_ERR;
         if (!in)
@@ -368,7 +370,7 @@ static int signed_in_claims(pam_handle_t *pamh, struct pod_http *http,
 static int local_account(pam_handle_t *pamh, const struct pod_options *opts,
                          const char *user, struct passwd *pw, char **pwbuf)
 {
-    int found = pod_getpwnam(user, pw, pwbuf);
+    int found = pod_getpwnam(user, pw, pwbuf), rc;
 
     /* sshd runs PAM for invalid users too: never bother the IdP for them. */
     if (found <= 0) {
@@ -379,10 +381,34 @@ static int local_account(pam_handle_t *pamh, const struct pod_options *opts,
         else
             pod_log(pamh, LOG_ERR, "cannot look up the user %s: %m", shown ? shown : "?");
         free(shown);
-        return PAM_USER_UNKNOWN;
+        /* Hidden, the rules answer as for an account, so that PAM_IGNORE
+         * tells nothing either. */
+        rc = opts->hide_unknown_users ? for_this_user(pamh, opts, user, NULL) : PAM_SUCCESS;
+        return rc != PAM_SUCCESS ? rc : PAM_USER_UNKNOWN;
     }
     /* skip_users, only_users, only_group: PAM_IGNORE before any request. */
-    return for_this_user(pamh, opts, pw);
+    return for_this_user(pamh, opts, pw->pw_name, pw);
+}
+
+/* hide_unknown_users: the instructions of a real login with a code never
+ * issued (decoy.c), the same wait, then PAM_USER_UNKNOWN; the identity
+ * provider is never asked. */
+static int unknown_user(pam_handle_t *pamh, const struct pod_options *opts,
+                        const struct pod_request *req, pod_show_fn show, void *show_ctx)
+{
+    const char *reason = "unknown_user: no local account; instructions shown, the "
+                         "identity provider not asked";
+    int64_t deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
+    struct pod_device_code dev;
+    int rc = pod_decoy_code(pamh, opts, &dev);
+
+    if (rc == PAM_SUCCESS)
+        rc = prompt_user(pamh, opts, req, req->user, &dev, show, show_ctx, &reason);
+    if (rc == PAM_SUCCESS)
+        rc = pod_decoy_wait(pamh, deadline);
+    audit(pamh, opts, req, NULL, NULL, reason, rc);
+    pod_device_code_free(&dev);
+    return rc;
 }
 
 int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
@@ -409,7 +435,8 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     rc = local_account(pamh, opts, req->user, &pw, &pwbuf);
     if (rc != PAM_SUCCESS) {
         free(pwbuf);
-        return rc;
+        return rc == PAM_USER_UNKNOWN && opts->hide_unknown_users ?
+               unknown_user(pamh, opts, req, show, show_ctx) : rc;
     }
     deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
     http = pod_http_new(pamh, opts);

@@ -90,6 +90,8 @@ static const struct pod_optval table[] = {
     { .name = "leeway", .type = POD_OPT_LONG, .offset = OFF(leeway), .def = "60",
       .min = 0, .max = 600 },
     { .name = "qr", .type = POD_OPT_ENUM, .offset = OFF(qr), .def = "utf8", .words = qr_words },
+    { .name = "hide_unknown_users", .type = POD_OPT_BOOL, .offset = OFF(hide_unknown_users),
+      .def = "yes", .words = bool_words },
     { .name = "debug", .type = POD_OPT_BOOL, .offset = OFF(debug), .def = "no",
       .words = bool_words },
 };

@@ -57,6 +57,7 @@ struct pod_options {
     char *required_acr;       /* one of them; also sent as acr_values */
     char *required_amr;       /* all of them, in the amr array */
     enum pod_userinfo_mode userinfo;
+    bool hide_unknown_users;  /* decoy instructions for a user without an account */
     uint64_t given;           /* bit i: table key i came from the file or the PAM line */
 };
 

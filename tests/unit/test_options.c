@@ -142,6 +142,7 @@ static void test_defaults(void **state)
     assert_string_equal(o.groups_claim, "groups");
     assert_null(o.allowed_groups);
     assert_null(o.ca_file);
+    assert_true(o.hide_unknown_users);
     assert_null(o.proxy);
     assert_int_equal(o.timeout, 120);
     assert_int_equal(o.leeway, 60);
@@ -168,6 +169,7 @@ static void test_file_values(void **state)
              "timeout = 300\n"
              "leeway = 0\n"
              "qr = ascii\n"
+             "hide_unknown_users = no\n"
              "debug = true\n", ca);
     assert_int_equal(load(&o, conf, NULL), PAM_SUCCESS);
     assert_string_equal(o.config, ut_paths[1]);
@@ -181,6 +183,7 @@ static void test_file_values(void **state)
     assert_int_equal(o.leeway, 0);
     assert_int_equal(o.qr, POD_QR_ASCII);
     assert_true(o.debug);
+    assert_false(o.hide_unknown_users);
     pod_options_free(&o);
 }
 

@@ -10,6 +10,7 @@
 
 #include "clock.h"
 #include "decoy.h"
+#include "http.h"
 #include "log.h"
 
 /* RFC 8628 6.1: no vowels, no look-alike letters. */
@@ -99,6 +100,10 @@ int pod_decoy_code(pam_handle_t *pamh, const struct pod_options *opts,
     size_t n = strlen(shape) * 4;
 
     memset(out, 0, sizeof(*out));
+    /* No request follows, but RAND_bytes would initialise OpenSSL with
+     * the caller's OPENSSL_CONF: the module's own initialisation first. */
+    if (pod_http_global_init(pamh) != 0)
+        return PAM_SYSTEM_ERR;
     if (n > sizeof(rnd) || RAND_bytes(rnd, (int)n) != 1) {
         pod_log(pamh, LOG_ERR, "no random bytes for the unknown user's code");
         return PAM_SYSTEM_ERR;

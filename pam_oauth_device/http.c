@@ -90,7 +90,7 @@ static void restore_env(pam_handle_t *pamh, char **saved)
 
 /* Initialise libcurl once per process.  Never cleaned up: libpam may
  * dlclose us while others still use libcurl (we link with -z nodelete). */
-static int http_global_init(pam_handle_t *pamh)
+int pod_http_global_init(pam_handle_t *pamh)
 {
     char *saved[sizeof(pod_hostile_env) / sizeof(pod_hostile_env[0])] = { NULL };
     int rc = 0;
@@ -144,7 +144,7 @@ struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts
     CURL *c;
     int ok = 1;
 
-    if (http_global_init(pamh) != 0)
+    if (pod_http_global_init(pamh) != 0)
         return NULL;
     h = calloc(1, sizeof(*h));
     if (h == NULL)

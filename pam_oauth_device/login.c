@@ -46,7 +46,9 @@ static int in_only_group(pam_handle_t *pamh, const struct passwd *pw, const char
             pod_log(pamh, LOG_ERR, "only_group %s: cannot look it up: %m", group);
         return -1;
     }
-    in = pod_in_local_group(pw, gr.gr_gid);
+    /* No account (pw NULL) is in no group, but the group must exist as
+     * for an account: the same PAM_SERVICE_ERR otherwise. */
+    in = pw != NULL ? pod_in_local_group(pw, gr.gr_gid) : 0;
     if (in < 0)
         pod_log(pamh, LOG_ERR, "only_group %s: cannot list the groups of the user", group);
     free(buf);
@@ -68,8 +70,7 @@ static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts,
                !pod_list_has(opts->only_users, user, n, false)) {
         why = "is not in only_users";
     } else if (opts->only_group != NULL) {
-        /* No account (pw NULL) is in no group. */
-        int in = pw != NULL ? in_only_group(pamh, pw, opts->only_group) : 0;
+        int in = in_only_group(pamh, pw, opts->only_group);
         if (in < 0)
             return PAM_SERVICE_ERR;
         if (!in)

@@ -57,39 +57,73 @@ static int load_openssl_config(void)
     return ok ? 0 : -1;
 }
 
+/* The hostile variables out of the environment while OpenSSL and libcurl
+ * initialise, which is when they read them (OpenSSL's configuration and
+ * what it includes or loads, libcurl's key log), then back: the host
+ * process (sshd, sudo, a PAM daemon) keeps its environment.  saved[i] is
+ * pod_hostile_env[i]'s value, or NULL. */
+static int hide_env(pam_handle_t *pamh, char **saved)
+{
+    for (size_t i = 0; pod_hostile_env[i] != NULL; i++) {
+        const char *v = getenv(pod_hostile_env[i]);
+
+        saved[i] = NULL;
+        if (v == NULL)
+            continue;
+        pod_log(pamh, LOG_WARNING, "ignoring %s from the environment", pod_hostile_env[i]);
+        if ((saved[i] = strdup(v)) == NULL)
+            return -1;
+        unsetenv(pod_hostile_env[i]);
+    }
+    return 0;
+}
+
+static void restore_env(pam_handle_t *pamh, char **saved)
+{
+    for (size_t i = 0; pod_hostile_env[i] != NULL; i++) {
+        if (saved[i] != NULL && setenv(pod_hostile_env[i], saved[i], 1) != 0)
+            pod_log(pamh, LOG_WARNING, "cannot restore %s in the environment",
+                    pod_hostile_env[i]);
+        free(saved[i]);
+    }
+}
+
 /* Initialise libcurl once per process.  Never cleaned up: libpam may
  * dlclose us while others still use libcurl (we link with -z nodelete). */
-static int http_global_init(pam_handle_t *pamh)
+int pod_http_global_init(pam_handle_t *pamh)
 {
+    char *saved[sizeof(pod_hostile_env) / sizeof(pod_hostile_env[0])] = { NULL };
+    int rc = 0;
+
     if (global_init_done)
         return 0;
     if (!(curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE))
         pod_log(pamh, LOG_WARNING, "libcurl is not built thread-safe; "
                 "initialising it anyway");
-    /* libcurl and OpenSSL read these from the environment, which under
-     * sudo belongs to the unprivileged caller (and a non-setuid caller of
-     * su, login or a PAM daemon is not filtered by secure_getenv): the key
-     * log would export the TLS keys, the others choose what is trusted and
-     * which configuration and code OpenSSL loads.  Removed before the
-     * first OpenSSL or libcurl initialisation; the handle also sets the
-     * CA, proxy and netrc choices explicitly. */
-    for (size_t i = 0; pod_hostile_env[i] != NULL; i++) {
-        if (getenv(pod_hostile_env[i]) != NULL) {
-            pod_log(pamh, LOG_WARNING, "ignoring %s from the environment", pod_hostile_env[i]);
-            unsetenv(pod_hostile_env[i]);
+    /* Under sudo the environment belongs to the unprivileged caller (and a
+     * non-setuid caller of su, login or a PAM daemon is not filtered by
+     * secure_getenv): the key log would export the TLS keys, the others
+     * choose which configuration and code OpenSSL loads.  The CA
+     * variables are hidden too, though the handle's CAINFO_BLOB already
+     * makes them void. */
+    if (hide_env(pamh, saved) != 0) {
+        pod_log(pamh, LOG_ERR, "out of memory");
+        rc = -1;
+    } else {
+        /* The system configuration from OpenSSL's compiled-in directory,
+         * never one the environment names (a no-op when the process
+         * initialised OpenSSL already: then its configuration is the
+         * program's choice). */
+        if (load_openssl_config() != 0)
+            pod_log(pamh, LOG_WARNING, "cannot load the system OpenSSL configuration");
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            pod_log(pamh, LOG_ERR, "cannot initialise libcurl");
+            rc = -1;
         }
     }
-    /* The system configuration from OpenSSL's compiled-in directory, never
-     * one the environment names (a no-op when the process initialised
-     * OpenSSL already: then its configuration is the program's choice). */
-    if (load_openssl_config() != 0)
-        pod_log(pamh, LOG_WARNING, "cannot load the system OpenSSL configuration");
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        pod_log(pamh, LOG_ERR, "cannot initialise libcurl");
-        return -1;
-    }
-    global_init_done = 1;
-    return 0;
+    restore_env(pamh, saved);
+    global_init_done = rc == 0;
+    return rc;
 }
 
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
@@ -110,7 +144,7 @@ struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts
     CURL *c;
     int ok = 1;
 
-    if (http_global_init(pamh) != 0)
+    if (pod_http_global_init(pamh) != 0)
         return NULL;
     h = calloc(1, sizeof(*h));
     if (h == NULL)
@@ -141,22 +175,20 @@ struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts
     ok &= curl_easy_setopt(c, CURLOPT_NOPROXY, "") == CURLE_OK;
     /* No credentials from a .netrc of the caller's $HOME. */
     ok &= curl_easy_setopt(c, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) == CURLE_OK;
-    if (opts->ca_file != NULL) {
-        /* Trust only the configured anchors, not the system store too. */
-        ok &= curl_easy_setopt(c, CURLOPT_CAINFO, opts->ca_file) == CURLE_OK;
+    /* The anchors as the bytes checked at load time (options.c): no path
+     * for libcurl or OpenSSL to open, and with CAINFO and CAPATH unset no
+     * default paths either, which SSL_CERT_FILE and SSL_CERT_DIR steer.
+     * Only a system without a bundle file names OpenSSL's compiled-in
+     * directory. */
+    ok &= curl_easy_setopt(c, CURLOPT_CAINFO, NULL) == CURLE_OK;
+    if (opts->ca_pem != NULL) {
+        struct curl_blob blob = { opts->ca_pem, opts->ca_pem_len, CURL_BLOB_COPY };
+
+        ok &= curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob) == CURLE_OK;
         ok &= curl_easy_setopt(c, CURLOPT_CAPATH, NULL) == CURLE_OK;
     } else {
-        /* The system store by name: libcurl's built-in paths, or else
-         * OpenSSL's compiled-in ones, since with neither set OpenSSL's
-         * default paths follow SSL_CERT_FILE and SSL_CERT_DIR. */
-        char *info = NULL, *path = NULL;
-
-        curl_easy_getinfo(c, CURLINFO_CAINFO, &info);
-        curl_easy_getinfo(c, CURLINFO_CAPATH, &path);
-        if (info == NULL && path == NULL) {
-            ok &= curl_easy_setopt(c, CURLOPT_CAINFO, X509_get_default_cert_file()) == CURLE_OK;
-            ok &= curl_easy_setopt(c, CURLOPT_CAPATH, X509_get_default_cert_dir()) == CURLE_OK;
-        }
+        ok &= opts->ca_file == NULL;
+        ok &= curl_easy_setopt(c, CURLOPT_CAPATH, X509_get_default_cert_dir()) == CURLE_OK;
     }
     if (opts->client_secret != NULL) {
         /* RFC 6749 2.3.1: form-urlencode both before Basic encoding. */

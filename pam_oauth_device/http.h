@@ -20,9 +20,15 @@ struct pod_http_resp {
 };
 
 /* The environment variables through which a caller could steer libcurl
- * or OpenSSL (trust anchors, configuration, loaded code, key log): removed
- * before either starts.  NULL-terminated. */
+ * or OpenSSL (trust anchors, configuration, loaded code, key log): hidden
+ * while either initialises.  NULL-terminated. */
 extern const char *const pod_hostile_env[];
+
+/* libcurl and OpenSSL initialised once per process, with those hidden and
+ * OpenSSL's compiled-in configuration: before any other OpenSSL call,
+ * whose implicit initialisation would read OPENSSL_CONF.  0, or -1
+ * (logged). */
+int pod_http_global_init(pam_handle_t *pamh);
 
 /* NULL on failure (logged). */
 struct pod_http *pod_http_new(pam_handle_t *pamh, const struct pod_options *opts);

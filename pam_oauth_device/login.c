@@ -16,6 +16,7 @@
 #include "asker.h"
 #include "claims.h"
 #include "clock.h"
+#include "decoy.h"
 #include "device_flow.h"
 #include "cache.h"
 #include "discovery.h"
@@ -55,7 +56,9 @@ static int in_only_group(pam_handle_t *pamh, const struct passwd *pw, const char
             pod_log(pamh, LOG_ERR, "only_group %s: cannot look it up: %m", group);
         return -1;
     }
-    in = pod_in_local_group(pw, gr.gr_gid);
+    /* No account (pw NULL) is in no group, but the group must exist as
+     * for an account: the same PAM_SERVICE_ERR otherwise. */
+    in = pw != NULL ? pod_in_local_group(pw, gr.gr_gid) : 0;
     if (in < 0)
         pod_log(pamh, LOG_ERR, "only_group %s: cannot list the groups of the user", group);
     free(buf);
@@ -66,9 +69,9 @@ static int in_only_group(pam_handle_t *pamh, const struct passwd *pw, const char
  * business at all, from local data only.  PAM_SUCCESS, PAM_IGNORE, or
  * PAM_SERVICE_ERR (only_group names no group). */
 static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts,
-                         const struct passwd *pw)
+                         const char *user, const struct passwd *pw)
 {
-    const char *why = NULL, *user = pw->pw_name;
+    const char *why = NULL;
     size_t n = strlen(user);
 
     if (pod_list_has(opts->skip_users, user, n, false)) {
@@ -405,7 +408,7 @@ static int signed_in_claims(pam_handle_t *pamh, struct pod_http *http,
 static int local_account(pam_handle_t *pamh, const struct pod_options *opts,
                          const char *user, struct passwd *pw, char **pwbuf)
 {
-    int found = pod_getpwnam(user, pw, pwbuf);
+    int found = pod_getpwnam(user, pw, pwbuf), rc;
 
     /* sshd runs PAM for invalid users too: never bother the IdP for them. */
     if (found <= 0) {
@@ -416,10 +419,13 @@ static int local_account(pam_handle_t *pamh, const struct pod_options *opts,
         else
             pod_log(pamh, LOG_ERR, "cannot look up the user %s: %m", shown ? shown : "?");
         free(shown);
-        return PAM_USER_UNKNOWN;
+        /* Hidden, the rules answer as for an account, so that PAM_IGNORE
+         * tells nothing either. */
+        rc = opts->hide_unknown_users ? for_this_user(pamh, opts, user, NULL) : PAM_SUCCESS;
+        return rc != PAM_SUCCESS ? rc : PAM_USER_UNKNOWN;
     }
     /* skip_users, only_users, only_group: PAM_IGNORE before any request. */
-    return for_this_user(pamh, opts, pw);
+    return for_this_user(pamh, opts, pw->pw_name, pw);
 }
 
 /* The Enter prompt, after the sign-in's outcome is known: sshd goes on
@@ -466,6 +472,45 @@ static int cancelled(int rc, const char *reason)
                                                                             : rc;
 }
 
+/* hide_unknown_users: the instructions of a real login with a code never
+ * issued (decoy.c), shown the same way, the same wait and the same words
+ * at its end, then PAM_USER_UNKNOWN; the identity provider is never
+ * asked. */
+static int unknown_user(pam_handle_t *pamh, const struct pod_options *opts,
+                        const struct pod_request *req, const struct pod_ui *ui, bool at_once)
+{
+    const char *reason = "unknown_user: no local account; instructions shown, the "
+                         "identity provider not asked";
+    int64_t deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
+    struct pod_cache *cache = pod_cache_open(pamh, opts);
+    struct pod_asker asker = { 0 };
+    struct pod_device_code dev;
+    char *info = NULL;
+    int rc = pod_decoy_code(pamh, opts, pod_cache_verification_uri(cache), &dev);
+
+    pod_cache_free(cache);
+    if (rc == PAM_SUCCESS) {
+        rc = PAM_BUF_ERR;
+        if ((info = instructions(opts, req, req->user, &dev, deadline)) != NULL)
+            rc = at_once ? ui->say(ui->ctx, PAM_TEXT_INFO, info)
+                         : pod_asker_start(&asker, ui->ask, ui->ctx, info, _(POD_PROMPT_ENTER));
+    }
+    if (rc == PAM_SUCCESS)
+        rc = pod_decoy_wait(pamh, deadline);
+    if (asker.started)
+        rc = finish_prompt(&asker, deadline, rc, &reason);
+    if (rc == PAM_ABORT)
+        reason = KIND_INTERRUPTED " a signal came while the unknown user waited";
+    rc = cancelled(rc, reason);
+    audit(pamh, opts, req, NULL, NULL, reason, rc);
+    /* The words a real login's timeout ends with, as it ends the same way. */
+    tell_outcome(ui, at_once, rc == PAM_USER_UNKNOWN ? PAM_AUTH_ERR : rc,
+                 rc == PAM_USER_UNKNOWN ? "timeout: no approval" : reason);
+    free(info);
+    pod_device_code_free(&dev);
+    return rc;
+}
+
 int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
               const struct pod_request *req, const struct pod_ui *ui)
 {
@@ -506,7 +551,8 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     rc = local_account(pamh, opts, req->user, &pw, &pwbuf);
     if (rc != PAM_SUCCESS) {
         free(pwbuf);
-        return rc;
+        return rc == PAM_USER_UNKNOWN && opts->hide_unknown_users ?
+               unknown_user(pamh, opts, req, ui, at_once) : rc;
     }
     login_deadline = deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
     http = pod_http_new(pamh, opts);

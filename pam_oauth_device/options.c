@@ -18,6 +18,7 @@
 #include "options_rules.h"
 #include "optval.h"
 #include "safefile.h"
+#include "trust.h"
 #include "user_map.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -106,6 +107,8 @@ static const struct pod_optval table[] = {
       .words = qr_color_words },
     { .name = "prompt", .type = POD_OPT_ENUM, .offset = OFF(prompt), .def = "auto",
       .words = prompt_words },
+    { .name = "hide_unknown_users", .type = POD_OPT_BOOL, .offset = OFF(hide_unknown_users),
+      .def = "yes", .words = bool_words },
     { .name = "debug", .type = POD_OPT_BOOL, .offset = OFF(debug), .def = "no",
       .words = bool_words },
 };
@@ -368,6 +371,18 @@ static int read_group_map(pam_handle_t *pamh, struct pod_options *opts)
     return rc;
 }
 
+/* The trust anchors, checked now: libcurl gets these bytes, never a path
+ * that could be swapped between the check and the handshake. */
+static int read_trust(pam_handle_t *pamh, struct pod_options *opts)
+{
+    struct pod_file f;
+    int rc = pod_trust_read(pamh, opts->ca_file, &f);
+
+    opts->ca_pem = f.data;
+    opts->ca_pem_len = f.len;
+    return rc;
+}
+
 /* Whether the key was set in the file or on the PAM line. */
 static bool given(const struct pod_options *opts, const char *key)
 {
@@ -408,7 +423,8 @@ static int finish(pam_handle_t *pamh, struct pod_options *opts)
         return rc;
     if ((rc = pod_rules_mapping(pamh, opts)) != PAM_SUCCESS ||
         (rc = read_user_map(pamh, opts)) != PAM_SUCCESS ||
-        (rc = read_group_map(pamh, opts)) != PAM_SUCCESS)
+        (rc = read_group_map(pamh, opts)) != PAM_SUCCESS ||
+        (rc = read_trust(pamh, opts)) != PAM_SUCCESS)
         return rc;
     if (opts->client_secret_file == NULL)
         return PAM_SUCCESS;
@@ -463,6 +479,7 @@ void pod_options_free(struct pod_options *opts)
         pod_optval_free(opts, &table[i]);
     pod_user_map_free(opts->map);
     pod_group_map_free(opts->gmap);
+    free(opts->ca_pem);
     memset(opts, 0, sizeof(*opts));
 }
 

@@ -39,6 +39,9 @@ struct pod_options {
     char *groups_claim;
     char *allowed_groups;     /* comma list; NULL: no group rule */
     char *ca_file;            /* NULL: system store */
+    char *ca_pem;             /* ca_file's or the system bundle's bytes, checked at
+                               * load time; NULL: the system has no bundle file */
+    size_t ca_pem_len;
     char *proxy;              /* NULL: no proxy, environment ignored */
     bool cache;               /* keep discovery and the JWKS in cache_dir (cache.h) */
     char *cache_dir;          /* absolute; created 0700 when missing */
@@ -63,6 +66,7 @@ struct pod_options {
     char *required_acr;       /* one of them; also sent as acr_values */
     char *required_amr;       /* all of them, in the amr array */
     enum pod_userinfo_mode userinfo;
+    bool hide_unknown_users;  /* decoy instructions for a user without an account */
     uint64_t given;           /* bit i: table key i came from the file or the PAM line */
 };
 

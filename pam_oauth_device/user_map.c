@@ -79,7 +79,9 @@ static const char *bad_pattern(const char *pat, size_t n, const char *issuer)
     if (n >= POD_MAX_MAP_PATTERN)
         return "IDENTITY is too long";
     if (bar != NULL) {
-        /* ISSUER|SUB: the issuer literally, a subject that is not all '*'. */
+        /* ISSUER|SUB: the issuer literally, and a subject with at least one
+         * literal character: '*' and the separators alone (*, *@*, *|*, ...)
+         * pin nothing. */
         size_t ilen = (size_t)(bar - pat), slen = n - ilen - 1;
         if (memchr(pat, '*', ilen) != NULL)
             return "the ISSUER of ISSUER|SUB cannot have '*'";
@@ -87,10 +89,9 @@ static const char *bad_pattern(const char *pat, size_t n, const char *issuer)
             return "ISSUER|SUB names another issuer than the configured one";
         if (slen == 0)
             return "ISSUER|SUB has no SUB";
-        for (size_t i = ilen + 1; i < n; i++)
-            if (pat[i] != '*')
-                return NULL;
-        return "ISSUER|* matches every subject; name the subject";
+        if (strspn(bar + 1, "*@|") < slen)
+            return NULL;
+        return "ISSUER|SUB matches every subject; name the subject";
     }
     for (size_t i = 0; i < n; i++) {
         if (pat[i] == '@')

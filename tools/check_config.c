@@ -11,8 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/err.h>
-#include <openssl/x509_vfy.h>
 #include <security/pam_appl.h>
 
 #include "accounts.h"
@@ -20,6 +18,7 @@
 #include "group_map.h"
 #include "log.h"
 #include "options.h"
+#include "trust.h"
 
 /* A proxy URL may carry a password ("https://user:pw@proxy"): hide it. */
 static void put_url_without_password(const char *url)
@@ -94,16 +93,11 @@ static void check_at_login_time(const struct pod_options *opts)
                 found == 0 ? "no such local group" : "cannot look it up");
         free(buf);
     }
-    if (opts->ca_file != NULL) {
-        X509_STORE *store = X509_STORE_new();
-        int loaded = store != NULL && X509_STORE_load_file(store, opts->ca_file) == 1;
-
-        X509_STORE_free(store);
-        ERR_clear_error();
-        if (!loaded)
-            say(LOG_ERR, "ca_file %s: no PEM certificate could be read from it (every "
-                "request would fail)", opts->ca_file);
-    }
+    /* The bytes the module checked at load time and gives libcurl, not
+     * the file again. */
+    if (opts->ca_file != NULL && pod_trust_count(opts->ca_pem, opts->ca_pem_len) == 0)
+        say(LOG_ERR, "ca_file %s: no PEM certificate could be read from it (every "
+            "request would fail)", opts->ca_file);
 }
 
 int mode_config(const char *config, int nargs, char **args)

@@ -135,6 +135,9 @@ int mode_login(const char *config, int nargs, char **args, const char *user,
         return EXIT_FAIL;
     }
     opts.debug = true;
+    /* Run by root, who can read the accounts anyway: an unknown user is
+     * said at once rather than shown a decoy until the timeout. */
+    opts.hide_unknown_users = false;
     ctx.timeout = opts.timeout;
     /* As sudo does: Ctrl-C stays pending, the library notices it and
      * ends the login ("sign-in cancelled"), and the result is still

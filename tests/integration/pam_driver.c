@@ -237,6 +237,8 @@ int main(int argc, char **argv)
     pam_handle_t *pamh = NULL;
     int flags = 0, rc, opt, sigint_ms = -1;
     pid_t killer = 0;
+    const char *env_names[8];
+    int n_env = 0;
     static const struct option longopts[] = {
         { "confdir", required_argument, NULL, 'c' },
         { "service", required_argument, NULL, 's' },
@@ -256,6 +258,7 @@ int main(int argc, char **argv)
         { "putenv", required_argument, NULL, 'E' },
         { "putenv-between", required_argument, NULL, 'B' },
         { "setlocale", no_argument, NULL, 'l' },
+        { "print-env", required_argument, NULL, 'e' },
         { NULL, 0, NULL, 0 },
     };
 
@@ -281,12 +284,16 @@ int main(int argc, char **argv)
         /* As sudo and login(1) do: the module then speaks the locale's
          * language. */
         case 'l': setlocale(LC_ALL, ""); break;
+        case 'e':
+            if (n_env < (int)(sizeof(env_names) / sizeof(env_names[0])))
+                env_names[n_env++] = optarg;
+            break;
         default:
             fprintf(stderr, "usage: pam_driver --confdir DIR --user USER [--service S] "
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
                     "[--answer-after MS] [--never-answer] [--tty TTY] [--silent] "
                     "[--sigint-after MS] [--setlocale] [--setcred [--new-handle] [--no-auth] "
-                    "[--putenv N=V] [--putenv-between N=V]]\n");
+                    "[--putenv N=V] [--putenv-between N=V]] [--print-env NAME]...\n");
             return 99;
         }
     }
@@ -322,6 +329,11 @@ int main(int argc, char **argv)
     print_costs();
     printf("PAM_RESULT=%s\n", pam_name(rc));
     printf("CONV_CALLS=%d\n", d.calls);
+    /* What the host's environment holds after the module ran. */
+    for (int i = 0; i < n_env; i++) {
+        const char *v = getenv(env_names[i]);
+        printf("ENV %s=%s\n", env_names[i], v != NULL ? v : "(unset)");
+    }
     if (rc == PAM_SUCCESS && so.on)
         do_setcred(&pamh, &so, service, user, &pc, confdir);
     fflush(stdout);

@@ -19,10 +19,12 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <openssl/x509.h>
 #include <security/pam_appl.h>
 
 #include "log.h"
 #include "options.h"
+#include "trust.h"
 #include "unit_helpers.h"
 
 #define ISSUER "https://idp.example.com/realms/corp"
@@ -140,6 +142,7 @@ static void test_defaults(void **state)
     assert_string_equal(o.groups_claim, "groups");
     assert_null(o.allowed_groups);
     assert_null(o.ca_file);
+    assert_true(o.hide_unknown_users);
     assert_null(o.proxy);
     assert_int_equal(o.timeout, 100);
     assert_int_equal(o.leeway, 60);
@@ -166,6 +169,7 @@ static void test_file_values(void **state)
              "timeout = 300\n"
              "leeway = 0\n"
              "qr = ascii\n"
+             "hide_unknown_users = no\n"
              "debug = true\n", ca);
     assert_int_equal(load(&o, conf, NULL), PAM_SUCCESS);
     assert_string_equal(o.config, ut_paths[1]);
@@ -179,6 +183,7 @@ static void test_file_values(void **state)
     assert_int_equal(o.leeway, 0);
     assert_int_equal(o.qr, POD_QR_ASCII);
     assert_true(o.debug);
+    assert_false(o.hide_unknown_users);
     pod_options_free(&o);
 }
 
@@ -542,6 +547,87 @@ static void test_config_symlink(void **state)
     assert_int_equal(symlink(target, link), 0);
     arg = config_arg(link);
     assert_refused(load(&o, NULL, arg, NULL), &o, "link.conf", "symbolic link");
+}
+
+/* ca_file: checked like the config file (with a 1 MiB cap) at load time,
+ * and its bytes are what the options keep. */
+static void test_ca_file_rules(void **state)
+{
+    static const char pem[] = "-----BEGIN CERTIFICATE-----\n";
+    static const struct {
+        const char *name;
+        mode_t mode;
+        int how;          /* 0 as is, 1 chown nobody, 2 behind a symlink, 3 over 1 MiB */
+        const char *why;  /* NULL: accepted */
+    } rows[] = {
+        { "root's, 0644", 0644, 0, NULL },
+        { "owned by nobody", 0644, 1, "not owned by root" },
+        { "mode 0666", 0666, 0, "writable by its group" },
+        { "mode 0646", 0646, 0, "writable by others" },
+        { "mode 0664", 0664, 0, "writable by its group" },
+        { "a symbolic link", 0644, 2, "symbolic link" },
+        { "over 1 MiB", 0644, 3, "larger than 1024 KiB" },
+    };
+    struct ut_table t = { "test_ca_file_rules", UT_ROWS(rows), 0 };
+
+    (void)state;
+    for (size_t i = 0; i < UT_ROWS(rows); i++) {
+        char conf[PATH_MAX + 128], *big = NULL;
+        const char *ca;
+        struct pod_options o;
+        int rc;
+
+        ut_log_clear();
+        ut_npaths = 0;
+        unlink(ut_tmp_path("ca.pem")); /* not the last row's owner */
+        if (rows[i].how == 3) {
+            big = malloc(POD_MAX_CA_FILE + 1);
+            assert_non_null(big);
+            memset(big, 'A', POD_MAX_CA_FILE + 1);
+            ca = ut_put_file_n("ca.pem", big, POD_MAX_CA_FILE + 1, rows[i].mode);
+            free(big);
+        } else {
+            ca = ut_put_file("ca.pem", pem, rows[i].mode);
+        }
+        if (rows[i].how == 1)
+            assert_int_equal(chown(ca, NOBODY, NOBODY), 0);
+        if (rows[i].how == 2) {
+            const char *link = ut_tmp_path("ca.link");
+            assert_int_equal(symlink(ca, link), 0);
+            ca = link;
+        }
+        snprintf(conf, sizeof(conf), MINIMAL "ca_file = %s\n", ca);
+        rc = load(&o, conf, NULL);
+        if (rows[i].why == NULL) {
+            ut_check(&t, rc == PAM_SUCCESS && o.ca_pem_len == strlen(pem) &&
+                     memcmp(o.ca_pem, pem, strlen(pem)) == 0, rows[i].name,
+                     "rc %d, or the bytes kept are not the file's", rc);
+            if (rc == PAM_SUCCESS)
+                pod_options_free(&o);
+        } else {
+            ut_check(&t, rc == PAM_SERVICE_ERR && ut_logged(LOG_ERR, "ca.", rows[i].why) &&
+                     ut_logged(LOG_ERR, "ca_file", "every login fails") && zeroed(&o),
+                     rows[i].name, "rc %d, or no LOG_ERR saying \"%s\"", rc, rows[i].why);
+        }
+        unlink(ut_tmp_path("ca.link"));
+    }
+    ut_done(&t);
+}
+
+/* Without ca_file the system bundle's bytes, read by the same rules. */
+static void test_ca_system_bundle(void **state)
+{
+    struct pod_options o;
+    char real[PATH_MAX];
+
+    (void)state;
+    if (realpath(X509_get_default_cert_file(), real) == NULL)
+        skip();
+    assert_int_equal(load(&o, MINIMAL, NULL), PAM_SUCCESS);
+    assert_non_null(o.ca_pem);
+    assert_true(o.ca_pem_len > 0);
+    assert_non_null(strstr(o.ca_pem, "-----BEGIN CERTIFICATE-----"));
+    pod_options_free(&o);
 }
 
 /* ---- secrets ---- */
@@ -945,6 +1031,8 @@ int main(void)
         T(test_config_group_writable),
         T(test_config_world_writable),
         T(test_config_symlink),
+        T(test_ca_file_rules),
+        T(test_ca_system_bundle),
         T(test_secret_file),
         T(test_secret_file_crlf_no_newline),
         T(test_secret_file_group_readable),

@@ -399,6 +399,34 @@ static enum pod_poll poll_once(struct pod_http *http, const struct pod_endpoints
     return result;
 }
 
+/* A token answer that ends the login without tokens: logged, the audit
+ * reason set on http, and its PAM code. */
+static int poll_ended(pam_handle_t *pamh, struct pod_http *http, enum pod_poll result,
+                      long status, const char *why)
+{
+    switch (result) {
+    case POD_POLL_DENIED:
+        pod_log(pamh, LOG_NOTICE, "the sign-in was denied at the identity provider (%s)", why);
+        pod_http_set_reason(http, "denied: the sign-in was denied at the identity provider");
+        return PAM_AUTH_ERR;
+    case POD_POLL_EXPIRED:
+        pod_log(pamh, LOG_NOTICE, "the device code expired before approval");
+        pod_http_set_reason(http, REASON_EXPIRED);
+        return PAM_AUTH_ERR;
+    case POD_POLL_ERROR:
+        pod_log(pamh, LOG_ERR, "token endpoint answered HTTP %ld error %s", status, why);
+        pod_http_set_reason(http, REASON_IDP_ERROR);
+        return PAM_AUTHINFO_UNAVAIL;
+    case POD_POLL_BAD:
+        pod_http_set_reason(http, "bad_answer: the token answer was refused");
+        POD_FALLTHROUGH;
+    case POD_POLL_TRANSIENT: /* the reason of the last failure stands */
+    default:
+        pod_log(pamh, LOG_ERR, "token endpoint: HTTP %ld %s", status, why);
+        return PAM_AUTHINFO_UNAVAIL;
+    }
+}
+
 int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
                     const struct pod_options *opts,
                     const struct pod_endpoints *ep,
@@ -461,27 +489,8 @@ int pod_device_poll(pam_handle_t *pamh, struct pod_http *http,
             failures = 0;
             answered = 1;
             continue;
-        case POD_POLL_DENIED:
-            pod_log(pamh, LOG_NOTICE, "the sign-in was denied at the identity provider (%s)", why);
-            pod_http_set_reason(http, "denied: the sign-in was denied at the identity provider");
-            rc = PAM_AUTH_ERR;
-            goto out;
-        case POD_POLL_EXPIRED:
-            pod_log(pamh, LOG_NOTICE, "the device code expired before approval");
-            pod_http_set_reason(http, REASON_EXPIRED);
-            rc = PAM_AUTH_ERR;
-            goto out;
-        case POD_POLL_ERROR:
-            pod_log(pamh, LOG_ERR, "token endpoint answered HTTP %ld error %s", status, why);
-            pod_http_set_reason(http, REASON_IDP_ERROR);
-            rc = PAM_AUTHINFO_UNAVAIL;
-            goto out;
-        case POD_POLL_BAD:
-            pod_http_set_reason(http, "bad_answer: the token answer was refused");
-            POD_FALLTHROUGH;
-        case POD_POLL_TRANSIENT: /* the reason of the last failure stands */
-            pod_log(pamh, LOG_ERR, "token endpoint: HTTP %ld %s", status, why);
-            rc = PAM_AUTHINFO_UNAVAIL;
+        default:
+            rc = poll_ended(pamh, http, result, status, why);
             goto out;
         }
     }

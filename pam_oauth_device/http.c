@@ -396,3 +396,22 @@ const char *pod_http_header(struct pod_http *h, const char *name)
         return NULL;
     return hdr->value;
 }
+
+/* A step failed with rc: the audit words (*reason) and the PAM code.  The
+ * deadline passing before a request is the person's timeout, PAM_AUTH_ERR
+ * (an authinfo_unavail=ignore stack must not fall through), never an
+ * outage.  Otherwise what the transport or the protocol recorded
+ * (unreachable, denied, expired, issuer, ...) comes first, or the step's
+ * own words (own_first: the userinfo step names itself). */
+int pod_http_step_failed(struct pod_http *http, int rc, const char *own, bool own_first,
+                         const char **reason)
+{
+    const char *why = http != NULL ? pod_http_reason(http) : NULL;
+
+    if (why == pod_reason_late) {
+        *reason = why;
+        return rc == PAM_AUTHINFO_UNAVAIL ? PAM_AUTH_ERR : rc;
+    }
+    *reason = own_first || why == NULL ? own : why;
+    return rc;
+}

@@ -5,6 +5,7 @@
 #ifndef POD_HTTP_H
 #define POD_HTTP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <security/pam_modules.h>
 #include "buf.h"
@@ -67,5 +68,14 @@ const char *pod_http_header(struct pod_http *h, const char *name);
 int pod_form_add(struct pod_buf *form, const char *key, const char *value);
 
 void pod_http_resp_wipe(struct pod_http_resp *r);
+
+/* A step failed with rc: the audit words (*reason) and the PAM code.  The
+ * deadline passing before a request is the person's timeout, PAM_AUTH_ERR
+ * (an authinfo_unavail=ignore stack must not fall through), never an
+ * outage.  Otherwise what the transport or the protocol recorded on http
+ * (unreachable, denied, expired, issuer, ...) comes first, or the step's
+ * own words (own_first: the step names itself).  http may be NULL. */
+int pod_http_step_failed(struct pod_http *http, int rc, const char *own, bool own_first,
+                         const char **reason);
 
 #endif

@@ -9,22 +9,19 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "accounts.h"
 #include "asker.h"
-#include "claims.h"
+#include "cache.h"
 #include "clock.h"
 #include "decoy.h"
 #include "device_flow.h"
-#include "cache.h"
 #include "discovery.h"
 #include "http.h"
 #include "i18n.h"
 #include "identity.h"
 #include "json.h"
-#include "jwks.h"
 #include "jwt.h"
 #include "list.h"
 #include "log.h"
@@ -33,6 +30,7 @@
 #include "options_rules.h"
 #include "prompt.h"
 #include "session_groups.h"
+#include "signed_in.h"
 
 #define KIND_INTERRUPTED "interrupted:" /* device_flow.c's audit reason */
 /* What a Ctrl-C returns (README "Return codes"). */
@@ -96,172 +94,6 @@ static int for_this_user(pam_handle_t *pamh, const struct pod_options *opts,
     return PAM_SUCCESS;
 }
 
-/* userinfo = always, or fallback with a claim the rules need missing from
- * the ID token: fetch userinfo with the access token and merge it in
- * (*merged; left NULL when it is not used).  A PAM code; *reason says
- * what went wrong. */
-static int add_userinfo(pam_handle_t *pamh, struct pod_http *http,
-                        const struct pod_options *opts, const struct pod_endpoints *ep,
-                        const struct pod_tokens *tokens, const cJSON *claims,
-                        cJSON **merged, const char **reason)
-{
-    struct pod_http_resp resp = { 0 };
-    const char *missing = NULL, *err = NULL;
-    cJSON *doc = NULL;
-    int rc;
-
-    *merged = NULL;
-    if (opts->userinfo == POD_USERINFO_NEVER)
-        return PAM_SUCCESS;
-    if (opts->userinfo == POD_USERINFO_FALLBACK &&
-        (missing = pod_identity_missing_claim(claims, opts)) == NULL)
-        return PAM_SUCCESS;
-    if (ep->userinfo_endpoint == NULL) {
-        if (opts->userinfo == POD_USERINFO_FALLBACK) {
-            if (opts->debug)
-                pod_log(pamh, LOG_DEBUG, "claim %s is not in the ID token and the IdP "
-                        "has no userinfo endpoint", missing);
-            return PAM_SUCCESS;
-        }
-        pod_log(pamh, LOG_ERR, "userinfo = always, but discovery names no userinfo_endpoint");
-        *reason = "userinfo: the IdP has no userinfo endpoint";
-        return PAM_AUTHINFO_UNAVAIL;
-    }
-    if (opts->debug)
-        pod_log(pamh, LOG_DEBUG, "fetching userinfo%s%s", missing ? ": the ID token lacks " : "",
-                missing ? missing : "");
-    *reason = "userinfo: the userinfo endpoint failed";
-    rc = pod_http_get(http, ep->userinfo_endpoint, tokens->access_token, &resp);
-    if (rc != PAM_SUCCESS)
-        return rc;
-    rc = PAM_AUTHINFO_UNAVAIL;
-    if (resp.status != 200) {
-        pod_log(pamh, LOG_ERR, "userinfo %s answered HTTP %ld", ep->userinfo_endpoint,
-                resp.status);
-    } else if ((doc = pod_json_parse_object(resp.body.data, resp.body.len, &err)) == NULL) {
-        pod_log(pamh, LOG_ERR, "userinfo answer rejected: %s", err);
-    } else if (pod_claims_merge(claims, doc, merged, &err) != 0) {
-        pod_log(pamh, LOG_ERR, "userinfo answer rejected: %s", err);
-        *reason = "userinfo: userinfo sub differs from the ID token";
-        rc = PAM_AUTH_ERR;
-        if (strcmp(err, "out of memory") == 0) {
-            *reason = "userinfo: out of memory";
-            rc = PAM_BUF_ERR;
-        }
-    } else {
-        rc = PAM_SUCCESS;
-    }
-    cJSON_Delete(doc);
-    pod_http_resp_wipe(&resp);
-    return rc;
-}
-
-/* A provider without OpenID Connect (GitHub): the claims are the answer of
- * user_api to the access token (a JSON object: login, id, ...), with
- * "sub" set to its id when it has no sub of its own (for the audit line
- * and ISSUER|SUB pins).  A PAM code; *out (cJSON_Delete it). */
-static int fetch_user_api(pam_handle_t *pamh, struct pod_http *http,
-                          const struct pod_options *opts, const struct pod_tokens *tokens,
-                          cJSON **out)
-{
-    struct pod_http_resp resp = { 0 };
-    const char *err = NULL, *id;
-    char num[POD_CLAIM_NUM_MAX];
-    cJSON *doc = NULL;
-    int rc;
-
-    *out = NULL;
-    if (opts->debug)
-        pod_log(pamh, LOG_DEBUG, "fetching the user API %s", opts->user_api);
-    /* Bearer, Accept: application/json and a User-Agent (GitHub refuses
-     * API calls without one): http.c sends them. */
-    rc = pod_http_get(http, opts->user_api, tokens->access_token, &resp);
-    if (rc != PAM_SUCCESS)
-        return rc;
-    rc = PAM_AUTHINFO_UNAVAIL;
-    if (resp.status != 200) {
-        pod_log(pamh, LOG_ERR, "user_api %s answered HTTP %ld", opts->user_api, resp.status);
-    } else if ((doc = pod_json_parse_object(resp.body.data, resp.body.len, &err)) == NULL) {
-        pod_log(pamh, LOG_ERR, "user_api answer rejected: %s", err);
-    } else if (pod_json_get(doc, "sub") == NULL &&
-               (id = pod_claim_text(pod_json_get(doc, "id"), num)) != NULL &&
-               cJSON_AddStringToObject(doc, "sub", id) == NULL) {
-        rc = PAM_BUF_ERR;
-    } else {
-        *out = doc;
-        doc = NULL;
-        rc = PAM_SUCCESS;
-    }
-    cJSON_Delete(doc);
-    pod_http_resp_wipe(&resp);
-    return rc;
-}
-
-/* Verify the ID token: signature against the issuer's JWKS (refetched
- * once, within the cache's limit, when the kid is unknown or a cached key
- * fails: keys rotate), then the claims. */
-static int verify_id_token(pam_handle_t *pamh, struct pod_http *http,
-                           const struct pod_options *opts,
-                           const struct pod_endpoints *ep, const char *id_token,
-                           struct pod_jwt *jwt)
-{
-    struct pod_jwks *jwks = NULL;
-    struct pod_jwt_expect expect = {
-        .issuer = opts->issuer,
-        .client_id = opts->client_id,
-        .now = (int64_t)time(NULL),
-        .leeway = opts->leeway,
-    };
-    const char *err = NULL;
-    enum pod_jwt_sig sig;
-    bool cached;
-    int rc = PAM_AUTH_ERR;
-
-    if (pod_jwt_parse(id_token, jwt, &err) != 0) {
-        pod_log(pamh, LOG_ERR, "ID token rejected: %s", err);
-        goto out;
-    }
-    rc = pod_jwks_fetch(pamh, http, ep->cache, ep->jwks_uri, false, &jwks, &cached);
-    if (rc != PAM_SUCCESS)
-        goto out;
-    sig = pod_jwt_verify(jwt, jwks, &err);
-    /* An unknown kid, or a cached key that fails: the keys may have
-     * rotated.  One refetch, and few across logins: forged kids must not
-     * turn every connection into a JWKS request. */
-    if ((sig == POD_JWT_SIG_NO_KEY || (cached && sig != POD_JWT_SIG_OK)) &&
-        pod_cache_may_refetch(ep->cache, expect.now)) {
-        rc = pod_jwks_fetch(pamh, http, ep->cache, ep->jwks_uri, true, &jwks, &cached);
-        if (rc != PAM_SUCCESS)
-            goto out;
-        sig = pod_jwt_verify(jwt, jwks, &err);
-    }
-    rc = PAM_AUTH_ERR;
-    if (sig != POD_JWT_SIG_OK) {
-        pod_log(pamh, LOG_ERR, "ID token rejected: %s", err);
-        goto out;
-    }
-    if (pod_jwt_check_claims(jwt, &expect, &err) != 0) {
-        pod_log(pamh, LOG_ERR, "ID token rejected: %s", err);
-        goto out;
-    }
-    rc = PAM_SUCCESS;
-out:
-    pod_jwks_free(jwks);
-    return rc;
-}
-
-/* Debug only: the verified claims, printable and bounded (they are no
- * secret, but personal data). */
-static void log_claims(pam_handle_t *pamh, const char *what, const cJSON *claims)
-{
-    char *text = cJSON_PrintUnformatted(claims);
-    char *clean = text ? pod_sanitize(text, 900) : NULL;
-
-    pod_log(pamh, LOG_DEBUG, "%s: %s", what, clean ? clean : "?");
-    free(clean);
-    free(text);
-}
-
 /* One line per decision.  Strings from the client and the IdP are made
  * printable so that nobody can forge log lines. */
 static void audit(pam_handle_t *pamh, const struct pod_options *opts,
@@ -286,25 +118,6 @@ static void audit(pam_handle_t *pamh, const struct pod_options *opts,
     free(s_rhost);
     free(s_map);
     free(s_user);
-}
-
-/* A step failed with rc: the audit words (*reason) and the PAM code.  The
- * deadline passing before a request is the person's timeout, PAM_AUTH_ERR
- * (an authinfo_unavail=ignore stack must not fall through), never an
- * outage.  Otherwise what the transport or the protocol recorded
- * (unreachable, denied, expired, issuer, ...) comes first, or the step's
- * own words (own_first: the userinfo step names itself). */
-static int step_failed(struct pod_http *http, int rc, const char *own, bool own_first,
-                       const char **reason)
-{
-    const char *why = http != NULL ? pod_http_reason(http) : NULL;
-
-    if (why == pod_reason_late) {
-        *reason = why;
-        return rc == PAM_AUTHINFO_UNAVAIL ? PAM_AUTH_ERR : rc;
-    }
-    *reason = own_first || why == NULL ? own : why;
-    return rc;
 }
 
 /* The instructions for this device code: the prompt text and how long
@@ -361,46 +174,6 @@ static void tell_outcome(const struct pod_ui *ui, bool at_once, int rc, const ch
     words = pod_outcome_words(reason, rc == PAM_AUTH_ERR || rc == PAM_AUTHINFO_UNAVAIL);
     if (words != NULL)
         ui->say(ui->ctx, PAM_ERROR_MSG, _(words));
-}
-
-/* Who signed in: without an issuer the user API's answer (*merged); else
- * the verified ID token's claims (in *jwt), with userinfo in *merged when
- * it is used.  *verified: the claims that may name a subject in the audit
- * line; *reason: what failed. */
-static int signed_in_claims(pam_handle_t *pamh, struct pod_http *http,
-                            const struct pod_options *opts, const struct pod_endpoints *ep,
-                            const struct pod_tokens *tokens, struct pod_jwt *jwt,
-                            cJSON **merged, const cJSON **verified, const char **reason)
-{
-    int rc;
-
-    if (opts->issuer == NULL) {
-        /* No OpenID Connect, no ID token: the user API says who it is. */
-        rc = fetch_user_api(pamh, http, opts, tokens, merged);
-        if (rc != PAM_SUCCESS)
-            return step_failed(http, rc, "user_api: the user API failed", true, reason);
-        *verified = *merged;
-        if (opts->debug)
-            log_claims(pamh, "user API claims", *merged);
-        return PAM_SUCCESS;
-    }
-    *reason = "the ID token failed validation";
-    if (tokens->id_token == NULL) {
-        pod_log(pamh, LOG_ERR, "the token answer has no id_token");
-        return PAM_AUTH_ERR;
-    }
-    rc = verify_id_token(pamh, http, opts, ep, tokens->id_token, jwt);
-    if (rc != PAM_SUCCESS)
-        return step_failed(http, rc, *reason, false, reason);
-    *verified = jwt->claims;
-    if (opts->debug)
-        log_claims(pamh, "ID token claims", jwt->claims);
-    rc = add_userinfo(pamh, http, opts, ep, tokens, jwt->claims, merged, reason);
-    if (rc != PAM_SUCCESS)
-        return step_failed(http, rc, *reason, true, reason);
-    if (opts->debug && *merged != NULL)
-        log_claims(pamh, "claims with userinfo", *merged);
-    return PAM_SUCCESS;
 }
 
 /* The local account of the PAM user, and whether this login is the
@@ -472,6 +245,49 @@ static int cancelled(int rc, const char *reason)
                                                                             : rc;
 }
 
+/* The first round trips: discovery (or the cache) and the device code,
+ * on the login's one HTTP handle (*http, freed by the caller). */
+static int get_code(pam_handle_t *pamh, const struct pod_options *opts, int64_t deadline,
+                    struct pod_http **http, struct pod_endpoints *ep,
+                    struct pod_device_code *dev, const char **reason)
+{
+    int rc;
+
+    *http = pod_http_new(pamh, opts);
+    if (*http == NULL)
+        return PAM_AUTHINFO_UNAVAIL;
+    pod_http_set_deadline(*http, deadline);
+    rc = pod_endpoints_get(pamh, *http, opts, ep);
+    if (rc != PAM_SUCCESS)
+        return pod_http_step_failed(*http, rc, "discovery: the endpoints could not be found",
+                                    false, reason);
+    rc = pod_device_request(pamh, *http, opts, ep, dev);
+    if (rc != PAM_SUCCESS)
+        return pod_http_step_failed(*http, rc, "device: the device authorization failed", false,
+                                    reason);
+    pod_cache_put_verification_uri(ep->cache, dev->verification_uri);
+    return PAM_SUCCESS;
+}
+
+/* The instructions shown.  Polling starts as soon as they are: where the
+ * host shows text at once, nothing is asked; otherwise (sshd) the Enter
+ * prompt is up in a second thread (*asker) meanwhile. */
+static int show_code(pam_handle_t *pamh, const struct pod_ui *ui, bool at_once, const char *info,
+                     const struct pod_device_code *dev, struct pod_asker *asker,
+                     const char **reason)
+{
+    int rc = at_once ? ui->say(ui->ctx, PAM_TEXT_INFO, info)
+                     : pod_asker_start(asker, ui->ask, ui->ctx, info, _(POD_PROMPT_ENTER));
+
+    if (rc != PAM_SUCCESS)
+        pod_log(pamh, LOG_ERR, "conversation failed: %s", pam_strerror(pamh, rc));
+    else if (!at_once)
+        rc = prompt_failed(asker, dev->issued_ms + dev->interval * 1000);
+    if (rc != PAM_SUCCESS)
+        *reason = "the conversation failed";
+    return rc;
+}
+
 /* hide_unknown_users: the instructions of a real login with a code never
  * issued (decoy.c), shown the same way, the same wait and the same words
  * at its end, then PAM_USER_UNKNOWN; the identity provider is never
@@ -492,8 +308,7 @@ static int unknown_user(pam_handle_t *pamh, const struct pod_options *opts,
     if (rc == PAM_SUCCESS) {
         rc = PAM_BUF_ERR;
         if ((info = instructions(opts, req, req->user, &dev, deadline)) != NULL)
-            rc = at_once ? ui->say(ui->ctx, PAM_TEXT_INFO, info)
-                         : pod_asker_start(&asker, ui->ask, ui->ctx, info, _(POD_PROMPT_ENTER));
+            rc = show_code(pamh, ui, at_once, info, &dev, &asker, &reason);
     }
     if (rc == PAM_SUCCESS)
         rc = pod_decoy_wait(pamh, deadline);
@@ -509,6 +324,30 @@ static int unknown_user(pam_handle_t *pamh, const struct pod_options *opts,
     free(info);
     pod_device_code_free(&dev);
     return rc;
+}
+
+/* What comes before any lookup: the translations bound, the scope
+ * checked, and a Ctrl-C at an earlier attempt (sudo asks again) ending the
+ * login without a new code. */
+static int before_login(pam_handle_t *pamh, const struct pod_options *opts,
+                        const struct pod_request *req, const struct pod_ui *ui, bool at_once)
+{
+    const char *reason = KIND_INTERRUPTED " a signal was pending before the login";
+
+    /* The catalogues are in $(localedir), fixed at build time, never taken
+     * from the environment (the caller's must not steer what the person
+     * reads); binding only the module's own domain leaves the host's
+     * translations alone.  Before the first _(). */
+    bindtextdomain(POD_TEXT_DOMAIN, POD_LOCALEDIR);
+    if (opts->issuer != NULL && !pod_scope_has_openid(opts->scope)) {
+        pod_log(pamh, LOG_ERR, "scope must contain openid");
+        return PAM_SERVICE_ERR;
+    }
+    if (!pod_interrupt_pending())
+        return PAM_SUCCESS;
+    audit(pamh, opts, req, NULL, NULL, reason, POD_RC_CANCELLED);
+    tell_outcome(ui, at_once, POD_RC_CANCELLED, reason);
+    return POD_RC_CANCELLED;
 }
 
 int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
@@ -531,23 +370,9 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     int64_t login_deadline, deadline;
     int rc = PAM_SERVICE_ERR;
 
-    /* The catalogues are in $(localedir), fixed at build time, never taken
-     * from the environment (the caller's must not steer what the person
-     * reads); binding only the module's own domain leaves the host's
-     * translations alone.  Before the first _(). */
-    bindtextdomain(POD_TEXT_DOMAIN, POD_LOCALEDIR);
-    if (opts->issuer != NULL && !pod_scope_has_openid(opts->scope)) {
-        pod_log(pamh, LOG_ERR, "scope must contain openid");
-        return PAM_SERVICE_ERR;
-    }
-    if (pod_interrupt_pending()) {
-        /* Ctrl-C at an earlier attempt (sudo asks again): no new code. */
-        reason = KIND_INTERRUPTED " a signal was pending before the login";
-        rc = POD_RC_CANCELLED;
-        audit(pamh, opts, req, NULL, NULL, reason, rc);
-        tell_outcome(ui, at_once, rc, reason);
+    rc = before_login(pamh, opts, req, ui, at_once);
+    if (rc != PAM_SUCCESS)
         return rc;
-    }
     rc = local_account(pamh, opts, req->user, &pw, &pwbuf);
     if (rc != PAM_SUCCESS) {
         free(pwbuf);
@@ -555,50 +380,23 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
                unknown_user(pamh, opts, req, ui, at_once) : rc;
     }
     login_deadline = deadline = pod_monotonic_ms() + (int64_t)opts->timeout * 1000;
-    http = pod_http_new(pamh, opts);
-    if (http == NULL) {
-        rc = PAM_AUTHINFO_UNAVAIL;
+    rc = get_code(pamh, opts, deadline, &http, &ep, &dev, &reason);
+    if (rc != PAM_SUCCESS)
         goto out;
-    }
-    pod_http_set_deadline(http, deadline);
-    rc = pod_endpoints_get(pamh, http, opts, &ep);
-    if (rc != PAM_SUCCESS) {
-        rc = step_failed(http, rc, "discovery: the endpoints could not be found", false,
-                         &reason);
-        goto out;
-    }
-    rc = pod_device_request(pamh, http, opts, &ep, &dev);
-    if (rc != PAM_SUCCESS) {
-        rc = step_failed(http, rc, "device: the device authorization failed", false, &reason);
-        goto out;
-    }
-    pod_cache_put_verification_uri(ep.cache, dev.verification_uri);
     if (dev.issued_ms + (int64_t)dev.expires_in * 1000 < deadline)
         deadline = dev.issued_ms + (int64_t)dev.expires_in * 1000;
     rc = PAM_BUF_ERR;
     if ((info = instructions(opts, req, pw.pw_name, &dev, deadline)) == NULL)
         goto out;
-    /* Polling starts as soon as the code is shown: where the host shows
-     * text at once, nothing is asked; otherwise (sshd) the Enter prompt is
-     * up in a second thread meanwhile. */
-    rc = at_once ? ui->say(ui->ctx, PAM_TEXT_INFO, info)
-                 : pod_asker_start(&asker, ui->ask, ui->ctx, info, _(POD_PROMPT_ENTER));
-    if (rc != PAM_SUCCESS) {
-        pod_log(pamh, LOG_ERR, "conversation failed: %s", pam_strerror(pamh, rc));
-        reason = "the conversation failed";
+    rc = show_code(pamh, ui, at_once, info, &dev, &asker, &reason);
+    if (rc != PAM_SUCCESS)
         goto out;
-    }
-    rc = at_once ? PAM_SUCCESS : prompt_failed(&asker, dev.issued_ms + dev.interval * 1000);
-    if (rc != PAM_SUCCESS) {
-        reason = "the conversation failed";
-        goto out;
-    }
     rc = pod_device_poll(pamh, http, opts, &ep, &dev, deadline, &tokens);
     if (rc != PAM_SUCCESS) {
-        rc = step_failed(http, rc, "the sign-in did not complete", false, &reason);
+        rc = pod_http_step_failed(http, rc, "the sign-in did not complete", false, &reason);
         goto out;
     }
-    rc = signed_in_claims(pamh, http, opts, &ep, &tokens, &jwt, &merged, &verified, &reason);
+    rc = pod_signed_in(pamh, http, opts, &ep, &tokens, &jwt, &merged, &verified, &reason);
     if (rc != PAM_SUCCESS)
         goto out;
     /* The account's own name, not what the caller typed: a case-insensitive

@@ -73,6 +73,29 @@ e2e_dump_logs() {
     done
 }
 
+# e2e_privsep_dir: sshd's privilege separation directory /run/sshd (the
+# host's sshd may never have run here), made when missing and removed by
+# the last test that used it.  Tests run in parallel: each holds a shared
+# lock (on this file) while it runs, and the directory goes only under the
+# exclusive lock, and only if a test made it (its mark inside).
+e2e_privsep_dir() {
+    exec 7<"$E2E_DIR/e2e_lib.sh"
+    flock -s -w 150 7 || { echo "Bail out! cannot lock for /run/sshd"; exit 1; }
+    if [ ! -d /run/sshd ]; then
+        { mkdir -m 755 /run/sshd 2>/dev/null && : >/run/sshd/.pod-e2e-made; } || [ -d /run/sshd ]
+    fi
+    e2e_on_exit e2e_privsep_release
+}
+
+e2e_privsep_release() {
+    exec 7<&-
+    (
+        flock -xn 8 || exit 0
+        [ -e /run/sshd/.pod-e2e-made ] || exit 0
+        rm -f /run/sshd/.pod-e2e-made && rmdir /run/sshd
+    ) 8<"$E2E_DIR/e2e_lib.sh"
+}
+
 # e2e_need CMD...: skip the whole test unless every command exists.
 e2e_need() {
     local c

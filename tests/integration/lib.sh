@@ -170,7 +170,8 @@ pod_valgrind_cmd() {
     POD_VG_CMD=()
     [ -n "${POD_VALGRIND:-}" ] || return 0
     POD_VG_CMD=(valgrind --quiet --error-exitcode=0 --leak-check=full --show-leak-kinds=definite
-        --errors-for-leak-kinds=definite "--log-file=$POD_WORK/vg.$tap_n.%p")
+        --errors-for-leak-kinds=definite "--suppressions=$top_srcdir/tests/integration/valgrind.supp"
+        "--log-file=$POD_WORK/vg.$tap_n.%p")
 }
 
 pod_valgrind_check() { # pod_valgrind_check KEY (the run's tap_n when it ran)

@@ -75,26 +75,18 @@ static void start_approver(struct driver *d)
 }
 
 /* A person who never presses Enter: only the module's cancellation (at a
- * cancellation point) ends this; the answers are freed then, as a
- * cancel-safe host does. */
-static void never_answer(struct pam_response *r)
+ * cancellation point) ends this. */
+static void never_answer(void)
 {
-    pthread_cleanup_push(free, r);
     for (;;) {
         struct timespec ts = { 1, 0 };
         nanosleep(&ts, NULL);
     }
-    pthread_cleanup_pop(0);
 }
 
-static int conv(int n, const struct pam_message **msg,
-                struct pam_response **resp, void *data)
+static int answer(int n, const struct pam_message **msg, struct pam_response *r,
+                  struct driver *d)
 {
-    struct driver *d = data;
-    struct pam_response *r = calloc((size_t)n, sizeof(*r));
-
-    if (r == NULL)
-        return PAM_BUF_ERR;
     d->calls++;
     if (d->calls == 1)
         printf("SHOWN_MS=%lld\n", ms_since(&d->start));
@@ -115,13 +107,11 @@ static int conv(int n, const struct pam_message **msg,
             printf("PROMPT[%d] echo=%s: %s\n", i,
                    msg[i]->msg_style == PAM_PROMPT_ECHO_ON ? "on" : "off", msg[i]->msg);
             fflush(stdout);
-            if (d->conv_fail || d->conv_again) {
-                free(r);
+            if (d->conv_fail || d->conv_again)
                 return d->conv_fail ? PAM_CONV_ERR : PAM_CONV_AGAIN;
-            }
             start_approver(d);
             if (d->never)
-                never_answer(r);
+                never_answer();
             if (d->answer_ms > 0) {
                 /* Enter pressed late: the approver works meanwhile. */
                 struct timespec ts = { d->answer_ms / 1000, (d->answer_ms % 1000) * 1000000L };
@@ -131,11 +121,33 @@ static int conv(int n, const struct pam_message **msg,
             r[i].resp = xstrdup("");
             break;
         default:
-            free(r);
             return PAM_CONV_ERR;
         }
     }
     fflush(stdout);
+    return PAM_SUCCESS;
+}
+
+/* The module may cancel the thread it asks from (its Enter prompt) at any
+ * cancellation point in answer(): the answers are freed then too, as a
+ * cancel-safe host does. */
+static int conv(int n, const struct pam_message **msg,
+                struct pam_response **resp, void *data)
+{
+    struct pam_response *r = calloc((size_t)n, sizeof(*r));
+    int rc;
+
+    if (r == NULL)
+        return PAM_BUF_ERR;
+    pthread_cleanup_push(free, r);
+    rc = answer(n, msg, r, data);
+    pthread_cleanup_pop(0);
+    if (rc != PAM_SUCCESS) {
+        for (int i = 0; i < n; i++)
+            free(r[i].resp);
+        free(r);
+        return rc;
+    }
     *resp = r;
     return PAM_SUCCESS;
 }

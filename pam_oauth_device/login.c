@@ -31,6 +31,7 @@
 #include "prompt.h"
 #include "session_groups.h"
 #include "signed_in.h"
+#include "unseen_outcome.h"
 
 #define KIND_INTERRUPTED "interrupted:" /* device_flow.c's audit reason */
 /* What a Ctrl-C returns (README "Return codes"). */
@@ -158,7 +159,8 @@ static char *instructions(const struct pod_options *opts, const struct pod_reque
 
 /* What the person reads at the end: one line on approval where the host
  * shows text at once, the outcome's words on a failure they can act on. */
-static void tell_outcome(const struct pod_ui *ui, bool at_once, int rc, const char *reason)
+static void tell_outcome(pam_handle_t *pamh, const struct pod_ui *ui, bool at_once, int rc,
+                         const char *reason, bool unseen)
 {
     const char *words;
 
@@ -172,8 +174,12 @@ static void tell_outcome(const struct pod_ui *ui, bool at_once, int rc, const ch
     if (rc == PAM_USER_UNKNOWN || rc == PAM_IGNORE)
         return;
     words = pod_outcome_words(reason, rc == PAM_AUTH_ERR || rc == PAM_AUTHINFO_UNAVAIL);
-    if (words != NULL)
-        ui->say(ui->ctx, PAM_ERROR_MSG, _(words));
+    if (words == NULL)
+        return;
+    ui->say(ui->ctx, PAM_ERROR_MSG, _(words));
+    /* sshd drops this with the process when its prompt is still up. */
+    if (unseen)
+        pod_unseen_keep(pamh, words);
 }
 
 /* The local account of the PAM user, and whether this login is the
@@ -204,15 +210,17 @@ static int local_account(pam_handle_t *pamh, const struct pod_options *opts,
 /* The Enter prompt, after the sign-in's outcome is known: sshd goes on
  * only once it is answered, so the module waits for it until the login's
  * deadline, then ends it (the thread is always joined).  rc, or why the
- * prompt makes the login fail. */
+ * prompt makes the login fail; *unseen when the person never answered,
+ * so never read what the login ends with. */
 static int finish_prompt(struct pod_asker *asker, int64_t deadline, int rc,
-                         const char **reason)
+                         const char **reason, bool *unseen)
 {
     int asked = PAM_SUCCESS;
     /* Also after a failure: sshd shows the reason only with the answer. */
     bool answered = pod_asker_wait(asker, deadline, &asked);
 
     pod_asker_end(asker);
+    *unseen = !answered && !pod_interrupt_pending();
     if (rc != PAM_SUCCESS)
         return rc;
     if (!answered) {
@@ -276,7 +284,15 @@ static int show_code(pam_handle_t *pamh, const struct pod_ui *ui, bool at_once, 
                      const struct pod_device_code *dev, struct pod_asker *asker,
                      const char **reason)
 {
-    int rc = at_once ? ui->say(ui->ctx, PAM_TEXT_INFO, info)
+    const char *unseen = pod_unseen_take(pamh);
+    int rc = PAM_SUCCESS;
+
+    /* What the last attempt of this connection ended with, first: sshd
+     * shows it with the new prompt. */
+    if (unseen != NULL)
+        rc = ui->say(ui->ctx, PAM_ERROR_MSG, _(unseen));
+    if (rc == PAM_SUCCESS)
+        rc = at_once ? ui->say(ui->ctx, PAM_TEXT_INFO, info)
                      : pod_asker_start(asker, ui->ask, ui->ctx, info, _(POD_PROMPT_ENTER));
 
     if (rc != PAM_SUCCESS)
@@ -302,6 +318,7 @@ static int unknown_user(pam_handle_t *pamh, const struct pod_options *opts,
     struct pod_asker asker = { 0 };
     struct pod_device_code dev;
     char *info = NULL;
+    bool unseen = false;
     int rc = pod_decoy_code(pamh, opts, pod_cache_verification_uri(cache), &dev);
 
     pod_cache_free(cache);
@@ -313,14 +330,14 @@ static int unknown_user(pam_handle_t *pamh, const struct pod_options *opts,
     if (rc == PAM_SUCCESS)
         rc = pod_decoy_wait(pamh, deadline);
     if (asker.started)
-        rc = finish_prompt(&asker, deadline, rc, &reason);
+        rc = finish_prompt(&asker, deadline, rc, &reason, &unseen);
     if (rc == PAM_ABORT)
         reason = KIND_INTERRUPTED " a signal came while the unknown user waited";
     rc = cancelled(rc, reason);
     audit(pamh, opts, req, NULL, NULL, reason, rc);
     /* The words a real login's timeout ends with, as it ends the same way. */
-    tell_outcome(ui, at_once, rc == PAM_USER_UNKNOWN ? PAM_AUTH_ERR : rc,
-                 rc == PAM_USER_UNKNOWN ? "timeout: no approval" : reason);
+    tell_outcome(pamh, ui, at_once, rc == PAM_USER_UNKNOWN ? PAM_AUTH_ERR : rc,
+                 rc == PAM_USER_UNKNOWN ? "timeout: no approval" : reason, unseen);
     free(info);
     pod_device_code_free(&dev);
     return rc;
@@ -346,7 +363,7 @@ static int before_login(pam_handle_t *pamh, const struct pod_options *opts,
     if (!pod_interrupt_pending())
         return PAM_SUCCESS;
     audit(pamh, opts, req, NULL, NULL, reason, POD_RC_CANCELLED);
-    tell_outcome(ui, at_once, POD_RC_CANCELLED, reason);
+    tell_outcome(pamh, ui, at_once, POD_RC_CANCELLED, reason, false);
     return POD_RC_CANCELLED;
 }
 
@@ -368,6 +385,7 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
     struct passwd pw;
     char *pwbuf = NULL, *info = NULL;
     int64_t login_deadline, deadline;
+    bool unseen = false;
     int rc = PAM_SERVICE_ERR;
 
     rc = before_login(pamh, opts, req, ui, at_once);
@@ -408,12 +426,12 @@ int pod_login(pam_handle_t *pamh, const struct pod_options *opts,
         pod_session_groups_stage(pamh, opts, req->user, merged ? merged : jwt.claims);
 out:
     if (asker.started)
-        rc = finish_prompt(&asker, login_deadline, rc, &reason);
+        rc = finish_prompt(&asker, login_deadline, rc, &reason, &unseen);
     rc = cancelled(rc, reason);
     /* Only a verified token (or the user API's answer) may name a subject
      * in the audit trail. */
     audit(pamh, opts, req, verified, mapped, reason, rc);
-    tell_outcome(ui, at_once, rc, reason);
+    tell_outcome(pamh, ui, at_once, rc, reason, unseen);
     free(info);
     cJSON_Delete(merged);
     pod_jwt_free(&jwt);

@@ -46,6 +46,8 @@ static const struct {
     { N_("The identity provider cannot be reached. Try again later."), { "unreachable:" } },
 };
 
+static const char failed[] = N_("The sign-in failed. If it fails again, ask your administrator.");
+
 const char *pod_outcome_words(const char *reason, bool refused)
 {
     if (reason == NULL)
@@ -57,8 +59,18 @@ const char *pod_outcome_words(const char *reason, bool refused)
     /* The IdP's errors, bad answers, a token that fails validation: the
      * person can only retry or tell the administrator, who has the log. */
     if (refused)
-        return N_("The sign-in failed. If it fails again, ask your administrator.");
+        return failed;
     return NULL;
+}
+
+const char *pod_outcome_known(const char *words)
+{
+    if (words == NULL)
+        return NULL;
+    for (size_t i = 0; i < ARRAY_SIZE(outcomes); i++)
+        if (strcmp(words, outcomes[i].words) == 0)
+            return outcomes[i].words;
+    return strcmp(words, failed) == 0 ? failed : NULL;
 }
 
 /* The format comes from the catalogue: msgfmt --check makes sure each

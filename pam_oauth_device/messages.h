@@ -19,6 +19,11 @@ bool pod_host_shows_text(const char *service, const char *tty);
  * can act on. */
 const char *pod_outcome_words(const char *reason, bool refused);
 
+/* The table's own copy of words when they are one of the outcomes'
+ * (untranslated), else NULL: text read back from a file is shown only
+ * when it is one of them. */
+const char *pod_outcome_known(const char *words);
+
 /* "The code expires in N minutes." for secs seconds (rounded up),
  * translated; malloc'd, NULL when memory is short. */
 char *pod_expiry_line(long secs);

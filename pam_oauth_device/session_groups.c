@@ -4,9 +4,7 @@
  * them to pam_setcred through a root-only use-once file, add them there. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -22,6 +20,7 @@
 #include "claims.h"
 #include "group_map.h"
 #include "log.h"
+#include "rundir.h"
 #include "safefile.h"
 #include "session_groups.h"
 
@@ -84,59 +83,9 @@ fail:
     return -1;
 }
 
-/* The handoff directory as an fd (O_DIRECTORY, O_NOFOLLOW), made first
- * when create is set; refused unless it is root's with no access for
- * group or others.  -1 when absent or refused (logged unless absent). */
-static int open_dir(pam_handle_t *pamh, bool create)
-{
-    struct stat st;
-    int fd;
-
-    if (create && mkdir(POD_HANDOFF_DIR, 0700) != 0 && errno != EEXIST) {
-        pod_log(pamh, LOG_ERR, "cannot create %s: %m", POD_HANDOFF_DIR);
-        return -1;
-    }
-    fd = open(POD_HANDOFF_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno != ENOENT)
-            pod_log(pamh, LOG_ERR, "cannot open %s: %m", POD_HANDOFF_DIR);
-        return -1;
-    }
-    if (fstat(fd, &st) != 0 || st.st_uid != 0 || (st.st_mode & 077) != 0) {
-        pod_log(pamh, LOG_ERR, "%s: refused: not root's with mode 0700", POD_HANDOFF_DIR);
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 static bool is_nonce(const char *s)
 {
-    return s != NULL && strlen(s) == NONCE_LEN && strspn(s, "0123456789abcdef") == NONCE_LEN;
-}
-
-/* Handoffs left behind (a login that never reached setcred) go once
- * expired, so the directory does not fill up. */
-static void sweep(int dirfd, time_t now)
-{
-    int fd = dup(dirfd);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    struct dirent *e;
-
-    if (d == NULL) {
-        if (fd >= 0)
-            close(fd);
-        return;
-    }
-    while ((e = readdir(d)) != NULL) {
-        struct stat st;
-
-        if (is_nonce(e->d_name) &&
-            fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-            (now - st.st_mtime > POD_HANDOFF_TTL || st.st_mtime > now + POD_HANDOFF_TTL))
-            unlinkat(dirfd, e->d_name, 0);
-    }
-    closedir(d);
+    return pod_rundir_name_ok(s, NONCE_LEN);
 }
 
 static void free_data(pam_handle_t *pamh, void *data, int status)
@@ -152,7 +101,6 @@ static int write_handoff(pam_handle_t *pamh, int dirfd, const char *nonce,
 {
     char text[HANDOFF_MAX];
     size_t len;
-    int fd, ok;
 
     len = (size_t)snprintf(text, sizeof(text), "pam_oauth_device handoff 1\nuser %s\nuid %u\n"
                            "created %lld\ngids", pw->pw_name, (unsigned)pw->pw_uid,
@@ -164,18 +112,7 @@ static int write_handoff(pam_handle_t *pamh, int dirfd, const char *nonce,
         return -1;
     }
     text[len++] = '\n';
-    fd = openat(dirfd, nonce, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        pod_log(pamh, LOG_ERR, "cannot create a handoff in %s: %m", POD_HANDOFF_DIR);
-        return -1;
-    }
-    ok = write(fd, text, len) == (ssize_t)len;
-    if (close(fd) != 0 || !ok) {
-        pod_log(pamh, LOG_ERR, "cannot write a handoff in %s", POD_HANDOFF_DIR);
-        unlinkat(dirfd, nonce, 0);
-        return -1;
-    }
-    return 0;
+    return pod_rundir_write(pamh, dirfd, nonce, text, len, false);
 }
 
 void pod_session_groups_stage(pam_handle_t *pamh, const struct pod_options *opts,
@@ -201,9 +138,9 @@ void pod_session_groups_stage(pam_handle_t *pamh, const struct pod_options *opts
         pod_log(pamh, LOG_ERR, "group_map: user %s vanished", user);
         goto out;
     }
-    if ((dirfd = open_dir(pamh, true)) < 0)
+    if ((dirfd = pod_rundir_open(pamh, true)) < 0)
         goto out;
-    sweep(dirfd, now);
+    pod_rundir_sweep(dirfd, NONCE_LEN, POD_HANDOFF_TTL, now);
     if (RAND_bytes(raw, sizeof(raw)) != 1 || (nonce = malloc(NONCE_LEN + 1)) == NULL) {
         pod_log(pamh, LOG_ERR, "group_map: no random bytes, or out of memory");
         goto out;
@@ -324,23 +261,21 @@ out:
 static const char *take_handoff(pam_handle_t *pamh, const char *nonce, gid_t *gids,
                                 size_t *n)
 {
-    const struct pod_safefile_rules rules = { .owner = 0, .secret = true,
-                                              .max = HANDOFF_MAX, .text = true };
     struct passwd pw, *res = NULL;
     struct pod_file f = { 0 };
-    char pwbuf[4096], path[sizeof(POD_HANDOFF_DIR) + NONCE_LEN + 2];
+    char pwbuf[4096];
+    static const char *const not_taken[] = {
+        [POD_TAKE_ABSENT] = "no such handoff", [POD_TAKE_REFUSED] = "the handoff file is refused",
+        [POD_TAKE_LOST] = "taken by another process",
+    };
     const char *why, *user = NULL;
-    bool absent = false;
+    enum pod_take took;
     int dirfd;
 
-    snprintf(path, sizeof(path), "%s/%s", POD_HANDOFF_DIR, nonce);
-    if ((dirfd = open_dir(pamh, false)) < 0) {
+    if ((dirfd = pod_rundir_open(pamh, false)) < 0) {
         why = "no handoff directory";
-    } else if (pod_safefile_read(pamh, path, &rules, &absent, &f) != 0) {
-        why = absent ? "no such handoff" : "the handoff file is refused";
-    } else if (unlinkat(dirfd, nonce, 0) != 0) {
-        /* Use once: of two takers, only the one whose unlink succeeds. */
-        why = "taken by another process";
+    } else if ((took = pod_rundir_take(pamh, dirfd, nonce, HANDOFF_MAX, &f)) != POD_TAKEN) {
+        why = not_taken[took];
     } else if (pam_get_item(pamh, PAM_USER, (const void **)&user) != PAM_SUCCESS ||
                user == NULL || getpwnam_r(user, &pw, pwbuf, sizeof(pwbuf), &res) != 0 ||
                res == NULL) {

@@ -12,10 +12,6 @@
 
 #include "options.h"
 
-/* Where the handoff files live: root's, mode 0700, made on first use. */
-#ifndef POD_HANDOFF_DIR
-#define POD_HANDOFF_DIR "/run/pam_oauth_device"
-#endif
 /* The PAM environment variable that carries the handoff's name to a
  * pam_setcred in another process (sshd): a pointer only, never trusted. */
 #define POD_HANDOFF_ENV "PAM_OAUTH_DEVICE_HANDOFF"

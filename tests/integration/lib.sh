@@ -53,8 +53,16 @@ is() { # is GOT EXPECTED DESCRIPTION
     if [ "$1" = "$2" ]; then ok 0 "$3"; else ok 1 "$3"; echo "# got '$1', expected '$2'"; fi
 }
 
+# diag_file FILE: FILE as TAP comments (its first 15 and last 25 lines when
+# longer), each line ended even when the file's last is not.
+diag_file() {
+    awk '{ l[NR] = $0 } END { for (i = 1; i <= NR; i++) {
+        if (NR > 40 && i == 16) { print "#   ..."; i = NR - 25; continue }
+        print "#   " l[i] } }' "$1"
+}
+
 like() { # like FILE REGEX DESCRIPTION
-    if grep -Eq -- "$2" "$1"; then ok 0 "$3"; else ok 1 "$3"; echo "# /$2/ not in $1:"; sed 's/^/#   /' "$1" | tail -n 20; fi
+    if grep -Eq -- "$2" "$1"; then ok 0 "$3"; else ok 1 "$3"; echo "# /$2/ not in $1:"; diag_file "$1"; fi
 }
 
 unlike() { # unlike FILE REGEX DESCRIPTION

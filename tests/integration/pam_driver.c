@@ -239,6 +239,29 @@ static void do_setcred(pam_handle_t **pamh, const struct setcred_opts *so,
     free(carried);
 }
 
+/* As sshd's per-connection monitor does: each of n attempts in a child
+ * of this one process.  Returns in each child (and at once for one
+ * attempt); the parent exits with the last attempt's status. */
+static void attempts_in_children(int n)
+{
+    for (int k = 1; n > 1; k++) {
+        int status = 0;
+        pid_t child;
+
+        printf("ATTEMPT=%d\n", k);
+        fflush(stdout);
+        if ((child = fork()) < 0) {
+            perror("fork");
+            exit(99);
+        }
+        if (child == 0)
+            return;
+        waitpid(child, &status, 0);
+        if (k == n)
+            exit(WIFEXITED(status) ? WEXITSTATUS(status) : 99);
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct setcred_opts so = { 0 };
@@ -247,7 +270,7 @@ int main(int argc, char **argv)
     const char *confdir = NULL, *service = "pod-test", *user = NULL, *rhost = NULL;
     const char *tty = NULL;
     pam_handle_t *pamh = NULL;
-    int flags = 0, rc, opt, sigint_ms = -1;
+    int flags = 0, rc, opt, sigint_ms = -1, attempts = 1;
     pid_t killer = 0;
     const char *env_names[8];
     int n_env = 0;
@@ -271,6 +294,7 @@ int main(int argc, char **argv)
         { "putenv-between", required_argument, NULL, 'B' },
         { "setlocale", no_argument, NULL, 'l' },
         { "print-env", required_argument, NULL, 'e' },
+        { "attempts", required_argument, NULL, 'T' },
         { NULL, 0, NULL, 0 },
     };
 
@@ -296,6 +320,7 @@ int main(int argc, char **argv)
         /* As sudo and login(1) do: the module then speaks the locale's
          * language. */
         case 'l': setlocale(LC_ALL, ""); break;
+        case 'T': attempts = atoi(optarg); break;
         case 'e':
             if (n_env < (int)(sizeof(env_names) / sizeof(env_names[0])))
                 env_names[n_env++] = optarg;
@@ -305,7 +330,7 @@ int main(int argc, char **argv)
                     "[--rhost H] [--approve-cmd CMD] [--conv-fail] [--conv-again] "
                     "[--answer-after MS] [--never-answer] [--tty TTY] [--silent] "
                     "[--sigint-after MS] [--setlocale] [--setcred [--new-handle] [--no-auth] "
-                    "[--putenv N=V] [--putenv-between N=V]] [--print-env NAME]...\n");
+                    "[--putenv N=V] [--putenv-between N=V]] [--print-env NAME]... [--attempts N]\n");
             return 99;
         }
     }
@@ -330,6 +355,7 @@ int main(int argc, char **argv)
             _exit(0);
         }
     }
+    attempts_in_children(attempts);
     clock_gettime(CLOCK_MONOTONIC, &d.start);
     rc = pam_start_confdir(service, user, &pc, confdir, &pamh);
     if (rc == PAM_SUCCESS && rhost != NULL)

@@ -104,6 +104,34 @@ static void test_outcome_words(void **state)
     ut_done(&t);
 }
 
+/* Text read back from a file is shown only when it is one of the
+ * outcomes' own sentences: the table's pointer, never the caller's. */
+static void test_outcome_known(void **state)
+{
+    static const char *const reasons[] = { "denied: x", "expired: x", "timeout: x",
+                                           "interrupted: x", "user_map", "allowed_groups: x",
+                                           "required_acr: x", "unreachable: x", "idp_error: x" };
+    static const char *const unknown[] = {
+        "", "The sign-in was denied", "The sign-in was denied at the identity provider. ",
+        "the sign-in was denied at the identity provider.", "Open https://evil.example/",
+    };
+    struct ut_table t = { "pod_outcome_known", UT_ROWS(reasons) + UT_ROWS(unknown), 0 };
+
+    (void)state;
+    for (size_t i = 0; i < UT_ROWS(reasons); i++) {
+        const char *words = pod_outcome_words(reasons[i], true);
+        char *copy = strdup(words);
+
+        ut_check(&t, copy != NULL && pod_outcome_known(copy) == words, reasons[i],
+                 "a copy of its words is not known as the table's");
+        free(copy);
+    }
+    for (size_t i = 0; i < UT_ROWS(unknown); i++)
+        ut_check(&t, pod_outcome_known(unknown[i]) == NULL, unknown[i], "taken as an outcome");
+    assert_null(pod_outcome_known(NULL));
+    ut_done(&t);
+}
+
 static void test_expiry_line(void **state)
 {
     static const struct {
@@ -235,6 +263,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host_shows_text),
         cmocka_unit_test(test_outcome_words),
+        cmocka_unit_test(test_outcome_known),
         cmocka_unit_test(test_expiry_line),
         cmocka_unit_test(test_asker_answers),
         cmocka_unit_test(test_asker_never_answered),

@@ -177,8 +177,9 @@ static void tell_outcome(pam_handle_t *pamh, const struct pod_ui *ui, bool at_on
     if (words == NULL)
         return;
     ui->say(ui->ctx, PAM_ERROR_MSG, _(words));
-    /* sshd drops this with the process when its prompt is still up. */
-    if (unseen)
+    /* sshd drops this with the process when its prompt is still up; a
+     * host that shows text at once has shown it. */
+    if (unseen && !ui->text_at_once)
         pod_unseen_keep(pamh, words);
 }
 

@@ -5,7 +5,8 @@
 #
 #   tests/fuzz/run.sh [--merge] TARGET [SECONDS] [-- LIBFUZZER_ARGS...]
 #
-# TARGET is config, device, discovery, jwks, jwt or token (or fuzz_NAME).
+# TARGET is config, device, discovery, group_map, jwks, jwt, token or
+# user_map (or fuzz_NAME).
 # SECONDS defaults to 60.  The target and the library sources are compiled
 # with clang into $FUZZ_BUILD/TARGET (default tests/fuzz/build/TARGET, which
 # git ignores): no configure or make needed.  libFuzzer reads the committed

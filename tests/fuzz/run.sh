@@ -5,7 +5,8 @@
 #
 #   tests/fuzz/run.sh [--merge] TARGET [SECONDS] [-- LIBFUZZER_ARGS...]
 #
-# TARGET is config, device, discovery, jwks, jwt or token (or fuzz_NAME).
+# TARGET is config, device, discovery, group_map, jwks, jwt, token or
+# user_map (or fuzz_NAME).
 # SECONDS defaults to 60.  The target and the library sources are compiled
 # with clang into $FUZZ_BUILD/TARGET (default tests/fuzz/build/TARGET, which
 # git ignores): no configure or make needed.  libFuzzer reads the committed
@@ -55,12 +56,14 @@ seeds=$here/corpus/$target
 seeds_dir=
 [ -d "$seeds" ] && seeds_dir=$seeds
 
-# The library sources need config.h; only a few of its macros are used.
+# The library sources need config.h and the -D of Makefile.am; only a few
+# of their macros are used (the locale directory by login.c, never reached).
 cat >"$build/include/config.h.new" <<'EOF'
 /* Written by tests/fuzz/run.sh. */
 #define PACKAGE_NAME "pam_oauth_device"
 #define PACKAGE_VERSION "fuzz"
 #define HAVE_EXPLICIT_BZERO 1
+#define POD_LOCALEDIR "/usr/share/locale"
 EOF
 if cmp -s "$build/include/config.h.new" "$build/include/config.h"; then
     rm "$build/include/config.h.new"

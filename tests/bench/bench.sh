@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright (c) 2026 The pam_oauth_device authors
 # The benchmark (make bench, never part of make check): logins through real
-# libpam against the test IdP, the headless approver approving at once,
-# with the cache on and off; figures, never pass/fail.
+# libpam against the test IdP, one shared headless approver (approve.mjs
+# --serve) approving each code on the provider's pages as it shows, with
+# the cache on and off; figures, never pass/fail.
 #   POD_BENCH_N      logins in a row (default 5)
 #   POD_BENCH_M      how many at once, a list (default "10 100"; try 500)
 # Per login: requests by endpoint and TLS connections (the provider's
@@ -16,8 +17,12 @@ N=${POD_BENCH_N:-5}
 M_LIST=${POD_BENCH_M:-10 100}
 
 pod_setup --interval 1
-# The approvers of many logins at once take a while: a longer timeout.
+# One approver process for all logins: a node process per login would
+# load the machine more than the logins do.
+idp_approver_start
+# The approvals of many logins at once take a while: a longer timeout.
 pod_service "config=$POD_CONF timeout=300"
+export IDP_APPROVER_WAIT=300
 
 # one_login KEY: one login as alice, its output in $POD_WORK/out.KEY and
 # the time the approver was done in $POD_WORK/approved.KEY.

@@ -7,15 +7,17 @@
 //
 //   node approve.mjs --issuer URL --user-code CODE --login NAME [--ca FILE]
 //        [--deny [--deny-at confirm|login]] [--delay-ms N] [--verification-uri URL]
+//   node approve.mjs --issuer URL --serve SOCKET [--concurrency N] [--ca FILE] ...
 //
-// Exit 0 when the provider accepted the approval/denial, non-zero otherwise.
+// Exit 0 when the provider accepted the approval/denial, non-zero otherwise;
+// with --serve, many walks in one process (browser.mjs).
 import {
-  decode, fieldsOf, fieldValue, hasField, pageText, parseForms, startApprover,
+  decode, fail, fieldsOf, fieldValue, hasField, pageText, parseForms, startApprover,
 } from './browser.mjs';
 
 const MAX_STEPS = 30;
 
-const { opts, fail, navigate, run } = startApprover('approve.mjs', {
+const { run } = startApprover('approve.mjs', {
   issuer: { type: 'string' },
   'verification-uri': { type: 'string' },
   password: { type: 'string', default: 'any-password' },
@@ -25,7 +27,6 @@ const { opts, fail, navigate, run } = startApprover('approve.mjs', {
   if (!['confirm', 'login'].includes(o['deny-at'])) die('--deny-at must be confirm or login', 2);
   if (!o.login && !(o.deny && o['deny-at'] === 'confirm')) die('--login NAME is required', 2);
 });
-const startUrl = opts['verification-uri'] || `${opts.issuer.replace(/\/+$/, '')}/device`;
 
 function pageError(html) {
   const m = html.match(/<p class="red"[^>]*>([\s\S]*?)<\/p>/i);
@@ -37,9 +38,10 @@ function pageError(html) {
 }
 
 // ------------------------------------------------------------ the walk
-async function main() {
+async function main(opts, navigate) {
   const code = opts['user-code'];
   const did = opts.deny ? 'denied' : 'approved';
+  const startUrl = opts['verification-uri'] || `${opts.issuer.replace(/\/+$/, '')}/device`;
 
   let res = await navigate('GET', startUrl);
   let submittedCode = false;
@@ -58,13 +60,11 @@ async function main() {
     // final pages
     if (/Sign-in Success/.test(html) || /id="op\.success"/.test(html)) {
       if (opts.deny) fail('expected the denial to be recorded, but the provider says Sign-in Success');
-      console.log(`approve.mjs: ${did} user code ${code} as ${opts.login}`);
-      return;
+      return `approve.mjs: ${did} user code ${code} as ${opts.login}`;
     }
     if (err) {
       if (opts.deny && /interrupted/i.test(err) && (confirmed || loggedIn || submittedCode)) {
-        console.log(`approve.mjs: ${did} user code ${code}${opts.login ? ` (login ${opts.login})` : ''} at the ${opts['deny-at']} step`);
-        return;
+        return `approve.mjs: ${did} user code ${code}${opts.login ? ` (login ${opts.login})` : ''} at the ${opts['deny-at']} step`;
       }
       fail(`the provider refused at ${res.url.pathname}: ${err}`);
     }

@@ -1,66 +1,176 @@
 // SPDX-License-Identifier: BSD-3-Clause
 // Copyright (c) 2026 The pam_oauth_device authors
-// The headless browser both approvers (approve.mjs, github_approve.mjs) drive: their shared flags, HTTP with cookies and redirects, HTML forms.
+// The headless browser both approvers (approve.mjs, github_approve.mjs) drive: their shared flags, one walk or many (--serve), HTTP with cookies and redirects, HTML forms.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { parseArgs } from 'node:util';
+import { makeLog, readBody, stopOnSignals, writeReady } from './common.mjs';
 
 const TOTAL_MS = 20_000;
 const REQUEST_MS = 5_000;
 const MAX_REDIRECTS = 20;
 
-// The flags both approvers take (--user-code, --login, --deny, --ca,
-// --delay-ms, -v) plus `own`; a usage error exits 2, any other failure 1.
-// check(opts, fail) adds the approver's own rules.  The whole run,
-// --delay-ms included, is bounded by TOTAL_MS.
+// A walk that cannot go on: the reason goes to stderr (one walk) or into
+// the answer (--serve).
+export function fail(msg) {
+  throw new Error(msg);
+}
+class UsageError extends Error {}
+const usage = (msg) => { throw new UsageError(msg); };
+
+// The flags of one walk, both approvers'.
+const WALK_FLAGS = {
+  'user-code': { type: 'string' },
+  login: { type: 'string' },
+  deny: { type: 'boolean', default: false },
+  ca: { type: 'string' },
+  'delay-ms': { type: 'string', default: '0' },
+  verbose: { type: 'boolean', short: 'v', default: false },
+};
+// The flags of the process that serves many walks.
+const SERVE_FLAGS = {
+  serve: { type: 'string' },
+  concurrency: { type: 'string', default: '8' },
+  'ready-file': { type: 'string' },
+  'max-lifetime': { type: 'string', default: '0' },
+};
+
+// The approver's command line: WALK_FLAGS plus `own`; check(opts, usage)
+// adds the approver's own rules.  run(main) does one walk, main(opts,
+// navigate) resolving to the line that says what it did; a usage error
+// exits 2, any other failure 1, and the whole run, --delay-ms included,
+// is bounded by TOTAL_MS.  With --serve SOCKET it does many walks instead
+// (see serve below).
 export function startApprover(name, own, check) {
-  const fail = (msg, code = 1) => {
+  const options = { ...WALK_FLAGS, ...own };
+  const argv = process.argv.slice(2);
+  const die = (msg, code) => {
     console.error(`${name}: ${msg}`);
     process.exit(code);
   };
-  let opts;
+  let top;
   try {
-    ({ values: opts } = parseArgs({
-      options: {
-        'user-code': { type: 'string' },
-        login: { type: 'string' },
-        deny: { type: 'boolean', default: false },
-        ca: { type: 'string' },
-        'delay-ms': { type: 'string', default: '0' },
-        verbose: { type: 'boolean', short: 'v', default: false },
-        ...own,
-      },
-      strict: true,
-    }));
+    ({ values: top } = parseArgs({ args: argv, options: { ...options, ...SERVE_FLAGS }, strict: true }));
   } catch (e) {
-    fail(e.message, 2);
+    die(e.message, 2);
   }
-  if (!opts['user-code']) fail('--user-code CODE is required', 2);
-  check(opts, fail);
-  if (!/^\d+$/.test(opts['delay-ms'])) fail('--delay-ms must be a non-negative integer', 2);
-  const verbose = (...a) => { if (opts.verbose) console.error(`${name}:`, ...a); };
   let ca;
-  if (opts.ca) {
-    try { ca = fs.readFileSync(opts.ca); } catch (e) { fail(`cannot read --ca ${opts.ca}: ${e.message}`, 2); }
+  if (top.ca) {
+    try { ca = fs.readFileSync(top.ca); } catch (e) { die(`cannot read --ca ${top.ca}: ${e.message}`, 2); }
   }
-  const delay = Number(opts['delay-ms']);
-  const deadline = Date.now() + delay + TOTAL_MS;
-  setTimeout(() => fail(`gave up: not finished within ${TOTAL_MS} ms`), delay + TOTAL_MS).unref();
-  const { request, navigate } = makeBrowser({ ca, deadline, verbose, fail });
-  const run = (main) => {
-    (async () => {
-      if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-      await main();
-    })().catch((e) => fail(e.message || String(e)));
+  // A walk's options: the command line, then a request's own flags
+  // (--serve), which may not be the serving process's.
+  const walkOpts = (extra) => {
+    let o;
+    try {
+      parseArgs({ args: extra, options, strict: true });
+      ({ values: o } = parseArgs({ args: [...argv, ...extra], options: { ...options, ...SERVE_FLAGS }, strict: true }));
+    } catch (e) {
+      usage(e.message);
+    }
+    if (!o['user-code']) usage('--user-code CODE is required');
+    check(o, usage);
+    if (!/^\d+$/.test(o['delay-ms'])) usage('--delay-ms must be a non-negative integer');
+    return o;
   };
-  return { opts, fail, request, navigate, run };
+  const walk = async (o, main) => {
+    const delay = Number(o['delay-ms']);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    const verbose = (...a) => { if (o.verbose) console.error(`${name}:`, ...a); };
+    const browser = makeBrowser({ ca, deadline: Date.now() + TOTAL_MS, verbose });
+    try {
+      return await main(o, browser.navigate);
+    } finally {
+      browser.close();
+    }
+  };
+  const run = (main) => {
+    if (top.serve !== undefined) {
+      serve(name, top, walkOpts, (o) => walk(o, main), die);
+      return;
+    }
+    let o;
+    try { o = walkOpts([]); } catch (e) { die(e.message, 2); }
+    setTimeout(() => die(`gave up: not finished within ${TOTAL_MS} ms`, 1), Number(o['delay-ms']) + TOTAL_MS).unref();
+    walk(o, main).then((line) => console.log(line), (e) => die(e.message || String(e), 1));
+  };
+  return { run };
 }
 
-// HTTP(S) with a cookie jar, each request bounded by REQUEST_MS and the
-// run's deadline; navigate() follows redirects as a browser does.
-function makeBrowser({ ca, deadline, verbose, fail }) {
+// --serve SOCKET: one process approves the codes of many logins, each on
+// the provider's own pages like a single run, at most --concurrency walks
+// at a time (a browser per walk: its own cookies and connection).  A walk
+// is asked for with POST /approve on the Unix socket, the form's `arg`
+// fields being the flags of a single run (--user-code C --login L ...);
+// the answer, once the walk ended, is 200 and the line a run prints, 422
+// and the reason it failed, or 400 for bad flags.  A request whose client
+// went away before its turn is dropped.  --ready-file, written once
+// listening, and the shutdown (SIGTERM, --max-lifetime) are the servers'.
+function serve(name, top, walkOpts, walk, die) {
+  const { log } = makeLog('approver', name);
+  if (!/^[1-9]\d*$/.test(top.concurrency)) die('--concurrency must be a positive integer', 2);
+  if (!/^\d+$/.test(top['max-lifetime'])) die('--max-lifetime must be a non-negative integer', 2);
+  const limit = Number(top.concurrency);
+  const queue = [];
+  let running = 0;
+  const next = () => {
+    while (running < limit && queue.length > 0) {
+      const job = queue.shift();
+      if (job.gone) continue;
+      running += 1;
+      job.start().finally(() => { running -= 1; next(); });
+    }
+  };
+  const answer = (res, status, text) => {
+    if (res.headersSent || res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(`${text}\n`);
+  };
+  const server = http.createServer((req, res) => {
+    if (req.method !== 'POST' || req.url !== '/approve') { answer(res, 404, 'only POST /approve'); return; }
+    readBody(req).then((body) => {
+      let o;
+      try {
+        o = walkOpts(new URLSearchParams(body.toString('utf8')).getAll('arg'));
+      } catch (e) {
+        answer(res, 400, e.message);
+        return;
+      }
+      const job = {
+        gone: false,
+        start: () => {
+          const t0 = Date.now();
+          return walk(o).then((line) => {
+            log(`${line} (${Date.now() - t0} ms, ${queue.length} waiting)`);
+            answer(res, 200, line);
+          }, (e) => {
+            log(`user code ${o['user-code']}: ${e.message}`);
+            answer(res, 422, e.message);
+          });
+        },
+      };
+      res.on('close', () => { job.gone = true; });
+      queue.push(job);
+      next();
+    }, (e) => answer(res, 400, e.message));
+  });
+  stopOnSignals([server], log, Number(top['max-lifetime']));
+  server.on('error', (e) => die(`--serve ${top.serve}: ${e.message}`, 1));
+  // a socket left by an earlier run (never another kind of file)
+  if (fs.lstatSync(top.serve, { throwIfNoEntry: false })?.isSocket()) fs.unlinkSync(top.serve);
+  server.listen(top.serve, () => {
+    if (top['ready-file']) writeReady(top['ready-file'], { socket: top.serve });
+    log(`serving on ${top.serve}, ${limit} walks at a time`);
+  });
+}
+
+// HTTP(S) with a cookie jar and a kept-alive connection, as a browser has,
+// each request bounded by REQUEST_MS and the walk's deadline; navigate()
+// follows redirects as a browser does; close() drops the connections.
+function makeBrowser({ ca, deadline, verbose }) {
   const jar = new Map(); // `${name}\0${path}` -> { name, value, path }
+  const agents = { 'https:': new https.Agent({ keepAlive: true }), 'http:': new http.Agent({ keepAlive: true }) };
 
   function storeCookies(setCookies, url) {
     for (const sc of setCookies || []) {
@@ -108,7 +218,7 @@ function makeBrowser({ ca, deadline, verbose, fail }) {
     if (left <= 0) fail('out of time');
     return new Promise((resolve, reject) => {
       const req = mod.request(url, {
-        method, headers, ca, agent: false, timeout: Math.min(REQUEST_MS, left),
+        method, headers, ca, agent: agents[url.protocol], timeout: Math.min(REQUEST_MS, left),
       }, (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -143,7 +253,8 @@ function makeBrowser({ ca, deadline, verbose, fail }) {
     return res;
   }
 
-  return { request, navigate };
+  const close = () => { for (const a of Object.values(agents)) a.destroy(); };
+  return { navigate, close };
 }
 
 // ------------------------------------------------------------ html parsing

@@ -9,14 +9,16 @@
 //
 //   node github_approve.mjs --url URL --user-code CODE --login NAME
 //        [--deny] [--ca FILE] [--delay-ms N] [-v]
+//   node github_approve.mjs --url URL --serve SOCKET [--concurrency N] ...
 //
 // URL is the provider's origin or its verification_uri (.../login/device).
 // Exit 0 when the provider recorded the approval (or denial), printing one
 // line; otherwise non-zero with the reason on stderr (the page's error,
 // such as "Incorrect code").  Each request has 5 s, the whole run 20 s.
-import { decode, fieldsOf, hasField, parseForms, startApprover } from './browser.mjs';
+// With --serve, many walks in one process (browser.mjs).
+import { decode, fail, fieldsOf, hasField, parseForms, startApprover } from './browser.mjs';
 
-const { opts, fail, navigate, run } = startApprover('github_approve.mjs', {
+const { run } = startApprover('github_approve.mjs', {
   url: { type: 'string' },
 }, (o, die) => {
   if (!o.url) die('--url URL is required', 2);
@@ -39,7 +41,7 @@ function expectPage(res, what) {
   if (res.status !== 200) fail(`unexpected HTTP ${res.status} at ${res.url.pathname} (${what})`);
 }
 
-async function main() {
+async function main(opts, navigate) {
   const code = opts['user-code'];
   const start = /\/login\/device\/?$/.test(new URL(opts.url).pathname)
     ? opts.url : `${opts.url.replace(/\/+$/, '')}/login/device`;
@@ -57,7 +59,7 @@ async function main() {
   expectPage(res, 'after the decision');
   const want = opts.deny ? /class="denied"/ : /class="approved"/;
   if (!want.test(res.text)) fail(`the provider did not confirm the ${opts.deny ? 'denial' : 'approval'}`);
-  console.log(`github_approve.mjs: ${opts.deny ? 'denied' : 'approved'} user code ${code}${opts.login ? ` as ${opts.login}` : ''}`);
+  return `github_approve.mjs: ${opts.deny ? 'denied' : 'approved'} user code ${code}${opts.login ? ` as ${opts.login}` : ''}`;
 }
 
 run(main);

@@ -23,7 +23,7 @@ _IDP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # IDP_PORT, IDP_CA, IDP_TLS_DIR, IDP_LOG, IDP_WORKDIR and IDP_READY (the
 # ready file, for the caller's own fields).
 idp_launch() {
-    local work=$1 name=$2 script=$3 i=0
+    local work=$1 name=$2 script=$3
     shift 3
     if ! command -v node >/dev/null 2>&1; then
         echo "$name: node is not installed" >&2
@@ -50,27 +50,54 @@ idp_launch() {
         </dev/null >>"$IDP_LOG" 2>&1 &
     IDP_PID=$!
     export IDP_PID
-    while [ ! -s "$IDP_READY" ]; do
-        if ! kill -0 "$IDP_PID" 2>/dev/null; then
-            echo "$name: the server exited during start-up; log $IDP_LOG:" >&2
-            cat "$IDP_LOG" >&2
-            wait "$IDP_PID" 2>/dev/null || true
-            unset IDP_PID
-            return 1
-        fi
-        i=$((i + 1))
-        if [ "$i" -gt 150 ]; then
-            echo "$name: the server was not ready within 15 s; log $IDP_LOG:" >&2
-            cat "$IDP_LOG" >&2
-            idp_stop
-            return 1
-        fi
-        sleep 0.1
-    done
+    if ! _idp_wait_ready "$name" "$IDP_PID" "$IDP_READY" "$IDP_LOG"; then
+        unset IDP_PID
+        return 1
+    fi
     IDP_PORT=$(idp_json_get "$IDP_READY" port) || return 1
     IDP_CA=$work/tls/ca.pem
     IDP_TLS_DIR=$work/tls
     export IDP_PORT IDP_CA IDP_TLS_DIR
+}
+
+# _idp_wait_ready NAME PID READY_FILE LOG: wait at most 15 s for the
+# ready file of the process PID started; when it exits first or is not
+# ready in time, print its log, stop it and return 1.
+_idp_wait_ready() {
+    local name=$1 pid=$2 ready=$3 log=$4 i=0
+    while [ ! -s "$ready" ]; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "$name exited during start-up; log $log:" >&2
+            cat "$log" >&2
+            wait "$pid" 2>/dev/null || true
+            return 1
+        fi
+        i=$((i + 1))
+        if [ "$i" -gt 150 ]; then
+            echo "$name was not ready within 15 s; log $log:" >&2
+            cat "$log" >&2
+            _idp_kill "$pid"
+            return 1
+        fi
+        sleep 0.1
+    done
+}
+
+# _idp_kill PID: TERM the process, KILL it after ~5 s, reap it.
+_idp_kill() {
+    local pid=$1 i=0
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do
+            sleep 0.1
+            i=$((i + 1))
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            echo "pid $pid did not exit on TERM, killing it" >&2
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    fi
+    wait "$pid" 2>/dev/null || true
 }
 
 # _idp_need_workdir FUNCTION SCRIPT "$@": a usage error (2) without a WORKDIR.
@@ -113,23 +140,12 @@ idp_start() {
     return 0
 }
 
-# idp_stop: TERM the provider, KILL it after ~5 s, reap it.
+# idp_stop: stop the provider's shared approver (idp_approver_start), if
+# one runs, then TERM the provider, KILL it after ~5 s, reap it.
 idp_stop() {
-    local pid=${IDP_PID:-}
-    [ -n "$pid" ] || return 0
-    if kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        local i=0
-        while kill -0 "$pid" 2>/dev/null && [ "$i" -lt 50 ]; do
-            sleep 0.1
-            i=$((i + 1))
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            echo "idp_stop: pid $pid did not exit on TERM, killing" >&2
-            kill -KILL "$pid" 2>/dev/null || true
-        fi
-    fi
-    wait "$pid" 2>/dev/null || true
+    idp_approver_stop
+    [ -n "${IDP_PID:-}" ] || return 0
+    _idp_kill "$IDP_PID"
     unset IDP_PID
     return 0
 }
@@ -143,16 +159,67 @@ idp_stats() {
 # approve (or deny) on the running server's own verification pages, as a
 # browser would: approve.mjs for idp_start's provider (also --deny-at
 # confirm|login), github_approve.mjs for github_start's ($IDP_APPROVER).
+# With a shared approver running (idp_approver_start) the walk is its,
+# asked for over its socket, instead of a node process of its own.
 idp_approve() {
     if [ $# -lt 2 ]; then
         echo "idp_approve: usage: idp_approve USERCODE LOGIN [approver flags...]" >&2
         return 2
     fi
-    local code=$1 login=$2 approver=${IDP_APPROVER:-approve.mjs} url_flag=--issuer
+    local code=$1 login=$2 a
+    local -a form=()
     shift 2
-    [ "$approver" = approve.mjs ] || url_flag=--url
-    node "${IDP_APP_DIR:-$_IDP_DIR}/$approver" "$url_flag" "$IDP_ISSUER" --ca "$IDP_CA" \
-        --user-code "$code" --login "$login" "$@" </dev/null
+    if [ -z "${IDP_APPROVER_SOCKET:-}" ]; then
+        node "$(_idp_approver_script)" "$(_idp_approver_url_flag)" "$IDP_ISSUER" --ca "$IDP_CA" \
+            --user-code "$code" --login "$login" "$@" </dev/null
+        return
+    fi
+    for a in --user-code "$code" --login "$login" "$@"; do
+        form+=(--data-urlencode "arg=$a")
+    done
+    # Bounded by the walks queued before this one, each at most 20 s.
+    curl -sS --fail-with-body --max-time "${IDP_APPROVER_WAIT:-90}" \
+        --unix-socket "$IDP_APPROVER_SOCKET" "${form[@]}" http://approver/approve </dev/null
+}
+
+# The running server's approver and the flag that names the provider to it.
+_idp_approver_script() {
+    echo "${IDP_APP_DIR:-$_IDP_DIR}/${IDP_APPROVER:-approve.mjs}"
+}
+_idp_approver_url_flag() {
+    if [ "${IDP_APPROVER:-approve.mjs}" = approve.mjs ]; then echo --issuer; else echo --url; fi
+}
+
+# idp_approver_start [--concurrency N]: one approver process for the
+# running server that walks the codes of many logins (approve.mjs
+# --serve: each on the provider's own pages, at most N at a time; default
+# 8), so that many logins at once do not start a node process each.
+# idp_approve uses it while it runs; idp_stop (or idp_approver_stop)
+# stops it.  Exports IDP_APPROVER_SOCKET and IDP_APPROVER_PID; its log is
+# IDP_WORKDIR/approver.log.
+idp_approver_start() {
+    local ready=$IDP_WORKDIR/approver.ready log=$IDP_WORKDIR/approver.log
+    local sock=$IDP_WORKDIR/approver.sock
+    rm -f "$ready"
+    node "$(_idp_approver_script)" --max-lifetime "${IDP_MAX_LIFETIME:-1800}" \
+        --serve "$sock" --ready-file "$ready" \
+        "$(_idp_approver_url_flag)" "$IDP_ISSUER" --ca "$IDP_CA" "$@" </dev/null >>"$log" 2>&1 &
+    IDP_APPROVER_PID=$!
+    export IDP_APPROVER_PID
+    if ! _idp_wait_ready approver "$IDP_APPROVER_PID" "$ready" "$log"; then
+        unset IDP_APPROVER_PID
+        return 1
+    fi
+    IDP_APPROVER_SOCKET=$sock
+    export IDP_APPROVER_SOCKET
+}
+
+# idp_approver_stop: stop the shared approver, if one runs.
+idp_approver_stop() {
+    [ -n "${IDP_APPROVER_PID:-}" ] || return 0
+    _idp_kill "$IDP_APPROVER_PID"
+    rm -f "${IDP_APPROVER_SOCKET:-}"
+    unset IDP_APPROVER_PID IDP_APPROVER_SOCKET
 }
 
 # idp_json_get JSONFILE_OR_STRING KEY.PATH

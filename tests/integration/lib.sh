@@ -85,6 +85,9 @@ pod_cleanup() {
         if [ "$tap_failed" -gt 0 ] && [ -f "${IDP_LOG:-}" ]; then
             echo "# IdP log (tail):"; tail -n 30 "$IDP_LOG" | sed 's/^/#   /'
         fi
+        if [ "$tap_failed" -gt 0 ] && [ -f "$POD_WORK/approver.log" ]; then
+            echo "# approver log (tail):"; tail -n 10 "$POD_WORK/approver.log" | sed 's/^/#   /'
+        fi
         rm -rf "$POD_WORK"
     fi
 }

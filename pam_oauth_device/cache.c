@@ -229,6 +229,16 @@ const char *pod_cache_get(const struct pod_cache *c, const char *item, const cha
     return pod_json_string(it, "body");
 }
 
+void pod_cache_reread(struct pod_cache *c)
+{
+    cJSON *e = c != NULL ? read_entry(c) : NULL;
+
+    if (e == NULL)
+        return;
+    cJSON_Delete(c->entry);
+    c->entry = e;
+}
+
 /* The lock of c's entry, taken within LOCK_WAIT_MS; -1: someone else is
  * writing it, and this update can be skipped; -2: no lock file (logged). */
 static int lock_entry(const struct pod_cache *c)

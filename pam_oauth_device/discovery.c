@@ -109,6 +109,13 @@ static int cached_get(pam_handle_t *pamh, struct pod_http *http, struct pod_cach
     int rc;
 
     *cached = false;
+    /* Logins that start together on a cold or expired entry would each
+     * fetch the JWKS, needed only after the approval: by then the first
+     * of them has usually stored it. */
+    if (body == NULL && !fresh && cache != NULL) {
+        pod_cache_reread(cache);
+        body = pod_cache_get(cache, item, url, now);
+    }
     if (body != NULL) {
         /* Checked as if just fetched: the cache is never trusted. */
         if (parse(body, strlen(body), arg, &err) == 0) {

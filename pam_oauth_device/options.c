@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Copyright (c) 2026 The pam_oauth_device authors */
-/* The option table: defaults, the config file, the PAM line, free and format. */
+/* The option table: defaults, the config file, the PAM line, free and
+ * format; the files the options name are options_files.c's. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,16 +10,15 @@
 #include <sys/stat.h>
 #include <security/pam_modules.h>
 
-#include "accounts.h"
 #include "cache.h"
 #include "config_parse.h"
 #include "group_map.h"
 #include "log.h"
 #include "options.h"
+#include "options_files.h"
 #include "options_rules.h"
 #include "optval.h"
 #include "safefile.h"
-#include "trust.h"
 #include "user_map.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -221,16 +221,6 @@ static int parse_args(pam_handle_t *pamh, struct pod_options *opts, int argc,
     return rc;
 }
 
-/* A file of the module's, read by safefile.c's rules, as a PAM code. */
-static int read_file(pam_handle_t *pamh, const char *path, bool secret, bool *absent,
-                     struct pod_file *f)
-{
-    const struct pod_safefile_rules rules = POD_SAFEFILE_ROOT(secret);
-    int r = pod_safefile_read(pamh, path, &rules, absent, f);
-
-    return r == 0 ? PAM_SUCCESS : r == -2 ? PAM_BUF_ERR : PAM_SERVICE_ERR;
-}
-
 struct file_ctx {
     pam_handle_t *pamh;
     struct pod_options *opts;
@@ -261,7 +251,7 @@ static int read_config(pam_handle_t *pamh, struct pod_options *opts,
     const char *path = opts->config != NULL ? opts->config : default_config;
     bool absent = false;
     struct pod_file t;
-    int rc = read_file(pamh, path, false, opts->config == NULL ? &absent : NULL, &t);
+    int rc = pod_options_read_file(pamh, path, false, opts->config == NULL ? &absent : NULL, &t);
 
     if (rc != PAM_SUCCESS)
         return absent ? PAM_SUCCESS : rc;
@@ -276,110 +266,6 @@ static int read_config(pam_handle_t *pamh, struct pod_options *opts,
         rc = PAM_SERVICE_ERR;
     }
     pod_safefile_wipe(&t);
-    return rc;
-}
-
-/* The first line of client_secret_file, without its line ending. */
-static int read_secret(pam_handle_t *pamh, struct pod_options *opts)
-{
-    const char *path = opts->client_secret_file;
-    struct pod_file t;
-    size_t len;
-    int rc = read_file(pamh, path, true, NULL, &t);
-
-    if (rc != PAM_SUCCESS)
-        return rc;
-    len = strcspn(t.data, "\n");
-    if (len > 0 && t.data[len - 1] == '\r')
-        len--;
-    t.data[len] = '\0';
-    if (len == 0) {
-        pod_log(pamh, LOG_ERR, "%s: refused: the first line is empty", path);
-        rc = PAM_SERVICE_ERR;
-    } else if (pod_optval_has_control(t.data)) {
-        pod_log(pamh, LOG_ERR, "%s: refused: the secret contains a control character", path);
-        rc = PAM_SERVICE_ERR;
-    } else if ((opts->client_secret = strdup(t.data)) == NULL) {
-        rc = oom(pamh);
-    }
-    pod_safefile_wipe(&t);
-    return rc;
-}
-
-/* A map file refused by its parser: "FILE:LINE: why", or "FILE: why". */
-static void refused_line(pam_handle_t *pamh, const char *path, unsigned line, const char *why)
-{
-    if (line > 0)
-        pod_log(pamh, LOG_ERR, "%s:%u: %s", path, line, why);
-    else
-        pod_log(pamh, LOG_ERR, "%s: %s", path, why);
-}
-
-/* The user_map file read and parsed: before any request. */
-static int read_user_map(pam_handle_t *pamh, struct pod_options *opts)
-{
-    struct pod_file t;
-    unsigned line = 0;
-    const char *why = NULL;
-    int rc;
-
-    if (opts->user_map == NULL)
-        return PAM_SUCCESS;
-    rc = read_file(pamh, opts->user_map, false, NULL, &t);
-    if (rc != PAM_SUCCESS)
-        return rc;
-    if (pod_user_map_parse(t.data, t.len, pod_options_issuer(opts), &opts->map, &line,
-                           &why) != 0) {
-        refused_line(pamh, opts->user_map, line, why);
-        rc = PAM_SERVICE_ERR;
-    }
-    pod_safefile_wipe(&t);
-    return rc;
-}
-
-/* The group_map file read and parsed, and no line naming group 0 (by any
- * name: "root" itself the parser refuses).  A group that does not exist
- * is not refused here: it is logged and skipped at login. */
-static int read_group_map(pam_handle_t *pamh, struct pod_options *opts)
-{
-    struct pod_file t;
-    unsigned line = 0;
-    const char *why = NULL;
-    int rc;
-
-    if (opts->group_map == NULL)
-        return PAM_SUCCESS;
-    rc = read_file(pamh, opts->group_map, false, NULL, &t);
-    if (rc != PAM_SUCCESS)
-        return rc;
-    if (pod_group_map_parse(t.data, t.len, &opts->gmap, &line, &why) != 0) {
-        refused_line(pamh, opts->group_map, line, why);
-        rc = PAM_SERVICE_ERR;
-    }
-    for (size_t i = 0; rc == PAM_SUCCESS && i < opts->gmap->n; i++) {
-        const struct pod_group_line *l = &opts->gmap->lines[i];
-        gid_t gid;
-        int r = pod_group_gid(l->group, &gid);
-
-        if (r < 0 || (r == 1 && gid == 0)) {
-            refused_line(pamh, opts->group_map, l->line,
-                         r < 0 ? "the group lookup failed" : "LOCAL_GROUP has gid 0");
-            rc = PAM_SERVICE_ERR;
-        }
-    }
-    pod_safefile_wipe(&t);
-    return rc;
-}
-
-/* The trust anchors, checked now: libcurl gets these bytes, never a path
- * that could be swapped between the check and the handshake. */
-static int read_trust(pam_handle_t *pamh, struct pod_options *opts)
-{
-    struct pod_file f;
-    int rc = pod_trust_read(pamh, opts->ca_file, &f);
-
-    opts->ca_pem = f.data;
-    opts->ca_pem_len = f.len;
     return rc;
 }
 
@@ -421,19 +307,9 @@ static int finish(pam_handle_t *pamh, struct pod_options *opts)
     if ((rc = apply_provider(pamh, opts)) != PAM_SUCCESS ||
         (rc = pod_rules_provider(pamh, opts, given(opts, "scope"))) != PAM_SUCCESS)
         return rc;
-    if ((rc = pod_rules_mapping(pamh, opts)) != PAM_SUCCESS ||
-        (rc = read_user_map(pamh, opts)) != PAM_SUCCESS ||
-        (rc = read_group_map(pamh, opts)) != PAM_SUCCESS ||
-        (rc = read_trust(pamh, opts)) != PAM_SUCCESS)
+    if ((rc = pod_rules_mapping(pamh, opts)) != PAM_SUCCESS)
         return rc;
-    if (opts->client_secret_file == NULL)
-        return PAM_SUCCESS;
-    if (opts->client_secret != NULL) {
-        pod_log(pamh, LOG_ERR, "client_secret and client_secret_file are both set; "
-                "use one of them");
-        return PAM_SERVICE_ERR;
-    }
-    return read_secret(pamh, opts);
+    return pod_options_read_files(pamh, opts, pod_options_issuer(opts));
 }
 
 int pod_options_load_at(pam_handle_t *pamh, const char *default_config, int argc,

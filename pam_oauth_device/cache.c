@@ -36,7 +36,11 @@ struct pod_cache {
     char *lock;             /* DIR/TRUST.lock */
     char *tmp;              /* DIR/TRUST.json.XXXXXX, mkstemp's template */
     cJSON *entry;           /* as read and found to belong; never NULL */
+    int64_t read_ms;        /* when entry was read (CLOCK_MONOTONIC) */
 };
+
+/* An entry read this recently is as good as one read again. */
+#define REREAD_GAP_MS 1000
 
 const char *pod_check_cache_dir(const char *value)
 {
@@ -191,6 +195,7 @@ struct pod_cache *pod_cache_open(pam_handle_t *pamh, const struct pod_options *o
         pod_cache_free(c);
         return NULL;
     }
+    c->read_ms = pod_monotonic_ms();
     return c;
 }
 
@@ -231,12 +236,14 @@ const char *pod_cache_get(const struct pod_cache *c, const char *item, const cha
 
 void pod_cache_reread(struct pod_cache *c)
 {
-    cJSON *e = c != NULL ? read_entry(c) : NULL;
+    cJSON *e;
 
-    if (e == NULL)
+    if (c == NULL || pod_monotonic_ms() - c->read_ms < REREAD_GAP_MS ||
+        (e = read_entry(c)) == NULL)
         return;
     cJSON_Delete(c->entry);
     c->entry = e;
+    c->read_ms = pod_monotonic_ms();
 }
 
 /* The lock of c's entry, taken within LOCK_WAIT_MS; -1: someone else is
@@ -325,6 +332,7 @@ static enum update update(struct pod_cache *c, bool (*change)(cJSON *e, void *ar
     else if (e != NULL && write_entry(c, e) == 0) {
         cJSON_Delete(c->entry);
         c->entry = e;
+        c->read_ms = pod_monotonic_ms();
         e = NULL;
         r = UPDATED;
     }

@@ -46,9 +46,10 @@ void pod_cache_free(struct pod_cache *c);
 const char *pod_cache_get(const struct pod_cache *c, const char *item, const char *source,
                           int64_t now);
 
-/* Read the entry again from disk (as pod_cache_open does): an item
- * missing or expired when the login began may have been written by a
- * concurrent login since.  c may be NULL. */
+/* Read the entry again from disk (as pod_cache_open does), unless it was
+ * read within the last second: an item missing or expired when the login
+ * began may have been written by a concurrent login since.  c may be
+ * NULL. */
 void pod_cache_reread(struct pod_cache *c);
 
 /* Store item's body, fetched from source at now, for lifetime seconds.

@@ -110,8 +110,9 @@ static int cached_get(pam_handle_t *pamh, struct pod_http *http, struct pod_cach
 
     *cached = false;
     /* Logins that start together on a cold or expired entry would each
-     * fetch the JWKS, needed only after the approval: by then the first
-     * of them has usually stored it. */
+     * fetch what it lacks; the JWKS is needed only after the approval, and
+     * by then the first of them has usually stored it (discovery, right
+     * after the entry was read, is not read again). */
     if (body == NULL && !fresh && cache != NULL) {
         pod_cache_reread(cache);
         body = pod_cache_get(cache, item, url, now);
